@@ -1,0 +1,133 @@
+package io.msixpool.domain;
+
+import static org.axonframework.modelling.command.AggregateCreationPolicy.CREATE_IF_MISSING;
+
+import io.msixpool.domain.command.ArmReset;
+import io.msixpool.domain.command.AssignVectors;
+import io.msixpool.domain.command.ClosePf;
+import io.msixpool.domain.command.CloseVf;
+import io.msixpool.domain.command.DeviceCommand;
+import io.msixpool.domain.command.OpenPf;
+import io.msixpool.domain.command.OpenVf;
+import io.msixpool.domain.command.ProvisionPf;
+import io.msixpool.domain.command.Reclaim;
+import io.msixpool.domain.command.ReleaseVectors;
+import io.msixpool.domain.command.SetNumVfs;
+import io.msixpool.domain.event.DeviceEvent;
+import io.msixpool.domain.state.DeviceState;
+import io.msixpool.domain.state.Invariants;
+import java.util.List;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.CreationPolicy;
+
+/**
+ * One emulation device (a DPU) with all its PFs and VFs: the consistency boundary of every rule.
+ *
+ * <p>Every handler may meet a device that does not exist yet: CREATE_IF_MISSING lets the rules
+ * answer UNKNOWN_DEVICE themselves (only ProvisionPf can create one) instead of Axon's
+ * AggregateNotFoundException, so the code comes from the same checklist as every other rule.
+ */
+public class Device {
+    /** Event metadata keys: the retry memory is rebuilt from these on replay. */
+    public static final String COMMAND_ID = "commandId";
+    public static final String COMMAND_DIGEST = "commandDigest";
+
+    @AggregateIdentifier
+    private String device;
+    private DeviceState state = DeviceState.EMPTY;
+    private RecentCommands recentCommands = new RecentCommands();
+
+    protected Device() {
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(ProvisionPf command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(OpenPf command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(ClosePf command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(SetNumVfs command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(Reclaim command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(AssignVectors command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(OpenVf command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(ReleaseVectors command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(CloseVf command) {
+        return decide(command);
+    }
+
+    @CommandHandler
+    @CreationPolicy(CREATE_IF_MISSING)
+    Decision handle(ArmReset command) {
+        return decide(command);
+    }
+
+    /** Shape was checked on construction; then the duplicate check, then the command's own rules. */
+    private Decision decide(DeviceCommand command) {
+        String digest = command.commandId() == null ? null : CommandDigest.of(command);
+        if (digest != null && recentCommands.isDuplicate(command.commandId(), digest)) {
+            return Decision.DUPLICATE;
+        }
+        List<DeviceEvent> events = DeviceRules.decide(state, command);
+        MetaData metaData = digest == null
+                ? MetaData.emptyInstance()
+                : MetaData.with(COMMAND_ID, command.commandId()).and(COMMAND_DIGEST, digest);
+        events.forEach(event -> AggregateLifecycle.apply(event, metaData));
+        return Decision.accepted(events);
+    }
+
+    @EventSourcingHandler
+    void on(DeviceEvent event, MetaData metaData) {
+        device = event.device();
+        state = state.evolve(event);
+        List<String> broken = Invariants.violationsAfter(state, event);
+        if (!broken.isEmpty()) {
+            throw new InvariantViolated("after " + event + ": " + String.join("; ", broken));
+        }
+        if (metaData.get(COMMAND_ID) instanceof String id && metaData.get(COMMAND_DIGEST) instanceof String digest) {
+            recentCommands.remember(id, digest);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.msixpool.domain;
+
+import org.axonframework.commandhandling.CommandExecutionException;
+
+/**
+ * A command refused by a rule. It extends CommandExecutionException with the code as its details,
+ * so the code survives any Axon command bus, local or distributed, where a plain exception's type
+ * would not. Rejections are expected outcomes, so no stack trace is filled in.
+ */
+public final class Rejection extends CommandExecutionException {
+    private final RejectionCode code;
+
+    public Rejection(RejectionCode code, String message) {
+        super(message, null, code, false);
+        this.code = code;
+    }
+
+    public RejectionCode code() {
+        return code;
+    }
+
+    /** The code of any throwable that carries one in its details, as Axon hands it back to callers. */
+    public static java.util.Optional<RejectionCode> codeOf(Throwable failure) {
+        if (failure instanceof CommandExecutionException e) {
+            return e.getDetails().filter(RejectionCode.class::isInstance).map(RejectionCode.class::cast);
+        }
+        return java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,56 @@
+package io.msixpool.domain.state;
+
+import io.msixpool.domain.event.DeviceEvent;
+import io.msixpool.domain.event.PfEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Invariants I1-I5 of rules.md. They return findings rather than throw, so the auditor can list
+ * every broken rule of a history; the aggregate turns any finding into a loud failure.
+ */
+public final class Invariants {
+    private Invariants() {
+    }
+
+    /** The findings on the PFs that {@code event} touched (every PF for an Arm reboot). */
+    public static List<String> violationsAfter(DeviceState state, DeviceEvent event) {
+        if (event instanceof PfEvent pfEvent) {
+            return violations(state.pf(pfEvent.pf()));
+        }
+        List<String> all = new ArrayList<>();
+        state.pfs().values().forEach(pf -> all.addAll(violations(pf)));
+        return all;
+    }
+
+    public static List<String> violations(PfState pf) {
+        List<String> found = new ArrayList<>();
+        long linked = 0;
+        for (VfState vf : pf.vfs()) {
+            linked += vf.msix();
+            if (vf.msix() != 0 && (vf.msix() < pf.vfMinMsix() || vf.msix() > pf.vfMaxMsix())) {
+                found.add("I2 " + where(pf, vf) + " holds " + vf.msix() + " vectors, outside 0 or ["
+                        + pf.vfMinMsix() + ", " + pf.vfMaxMsix() + "]");
+            }
+            if (vf.open() && vf.msix() < pf.vfMinMsix()) {
+                found.add("I3 " + where(pf, vf) + " is open with " + vf.msix() + " vectors, fewer than "
+                        + pf.vfMinMsix());
+            }
+            if (vf.open() && !pf.open()) {
+                found.add("I4 " + where(pf, vf) + " is open while its PF is closed");
+            }
+        }
+        if (pf.msixFree() < 0 || pf.msixFree() + linked != pf.msixTotal()) {
+            found.add("I1 PF " + pf.pf() + ": free " + pf.msixFree() + " + linked " + linked + " != total "
+                    + pf.msixTotal());
+        }
+        if (pf.numVfs() < 0 || pf.numVfs() > pf.vfCount()) {
+            found.add("I5 PF " + pf.pf() + ": numVfs " + pf.numVfs() + " outside [0, " + pf.vfCount() + "]");
+        }
+        return found;
+    }
+
+    private static String where(PfState pf, VfState vf) {
+        return "PF " + pf.pf() + " VF " + vf.vf();
+    }
+}
