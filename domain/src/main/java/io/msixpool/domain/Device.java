@@ -2,6 +2,7 @@ package io.msixpool.domain;
 
 import static org.axonframework.modelling.command.AggregateCreationPolicy.CREATE_IF_MISSING;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.msixpool.domain.command.ArmReset;
 import io.msixpool.domain.command.AssignVectors;
 import io.msixpool.domain.command.ClosePf;
@@ -30,7 +31,11 @@ import org.axonframework.modelling.command.CreationPolicy;
  * <p>Every handler may meet a device that does not exist yet: CREATE_IF_MISSING lets the rules
  * answer UNKNOWN_DEVICE themselves (only ProvisionPf can create one) instead of Axon's
  * AggregateNotFoundException, so the code comes from the same checklist as every other rule.
+ *
+ * <p>Snapshots are this object in JSON: its three fields, nothing derived.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class Device {
     /** Event metadata keys: the retry memory is rebuilt from these on replay. */
     public static final String COMMAND_ID = "commandId";
@@ -116,6 +121,11 @@ public class Device {
                 : MetaData.with(COMMAND_ID, command.commandId()).and(COMMAND_DIGEST, digest);
         events.forEach(event -> AggregateLifecycle.apply(event, metaData));
         return Decision.accepted(events);
+    }
+
+    /** The pools as this aggregate (or a snapshot of it) holds them. */
+    public DeviceState state() {
+        return state;
     }
 
     @EventSourcingHandler

@@ -18,7 +18,7 @@ public record ArmReset(@TargetAggregateIdentifier String device, ResetKind kind,
     }
 
     @Override
-    public ArmReset withoutCommandId() {
-        return new ArmReset(device, kind, null);
+    public ArmReset withCommandId(String id) {
+        return new ArmReset(device, kind, id);
     }
 }

@@ -17,7 +17,7 @@ public record AssignVectors(@TargetAggregateIdentifier String device, String pf,
     }
 
     @Override
-    public AssignVectors withoutCommandId() {
-        return new AssignVectors(device, pf, vf, msix, null);
+    public AssignVectors withCommandId(String id) {
+        return new AssignVectors(device, pf, vf, msix, id);
     }
 }

@@ -16,7 +16,7 @@ public record ClosePf(@TargetAggregateIdentifier String device, String pf, Strin
     }
 
     @Override
-    public ClosePf withoutCommandId() {
-        return new ClosePf(device, pf, null);
+    public ClosePf withCommandId(String id) {
+        return new ClosePf(device, pf, id);
     }
 }

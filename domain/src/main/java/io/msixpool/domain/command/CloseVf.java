@@ -17,7 +17,7 @@ public record CloseVf(@TargetAggregateIdentifier String device, String pf, int v
     }
 
     @Override
-    public CloseVf withoutCommandId() {
-        return new CloseVf(device, pf, vf, null);
+    public CloseVf withCommandId(String id) {
+        return new CloseVf(device, pf, vf, id);
     }
 }

@@ -25,6 +25,11 @@ public sealed interface DeviceCommand
     /** The client's retry key (rules.md "Retries"), or null. */
     String commandId();
 
+    /** The same command with another retry key (null for none). */
+    DeviceCommand withCommandId(String commandId);
+
     /** The same command without its retry key: what the duplicate check compares. */
-    DeviceCommand withoutCommandId();
+    default DeviceCommand withoutCommandId() {
+        return withCommandId(null);
+    }
 }

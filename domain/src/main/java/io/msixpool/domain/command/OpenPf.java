@@ -28,7 +28,7 @@ public record OpenPf(@TargetAggregateIdentifier String device, String pf, Boolea
     }
 
     @Override
-    public OpenPf withoutCommandId() {
-        return new OpenPf(device, pf, dynamicMsix, null);
+    public OpenPf withCommandId(String id) {
+        return new OpenPf(device, pf, dynamicMsix, id);
     }
 }

@@ -17,7 +17,7 @@ public record OpenVf(@TargetAggregateIdentifier String device, String pf, int vf
     }
 
     @Override
-    public OpenVf withoutCommandId() {
-        return new OpenVf(device, pf, vf, null);
+    public OpenVf withCommandId(String id) {
+        return new OpenVf(device, pf, vf, id);
     }
 }

@@ -19,7 +19,7 @@ public record ProvisionPf(@TargetAggregateIdentifier String device, String pf, E
     }
 
     @Override
-    public ProvisionPf withoutCommandId() {
-        return new ProvisionPf(device, pf, emulation, vfCount, msixTotal, vfMinMsix, vfMaxMsix, null);
+    public ProvisionPf withCommandId(String id) {
+        return new ProvisionPf(device, pf, emulation, vfCount, msixTotal, vfMinMsix, vfMaxMsix, id);
     }
 }

@@ -17,7 +17,7 @@ public record Reclaim(@TargetAggregateIdentifier String device, String pf, Strin
     }
 
     @Override
-    public Reclaim withoutCommandId() {
-        return new Reclaim(device, pf, null);
+    public Reclaim withCommandId(String id) {
+        return new Reclaim(device, pf, id);
     }
 }

@@ -17,7 +17,7 @@ public record ReleaseVectors(@TargetAggregateIdentifier String device, String pf
     }
 
     @Override
-    public ReleaseVectors withoutCommandId() {
-        return new ReleaseVectors(device, pf, vf, null);
+    public ReleaseVectors withCommandId(String id) {
+        return new ReleaseVectors(device, pf, vf, id);
     }
 }

@@ -17,7 +17,7 @@ public record SetNumVfs(@TargetAggregateIdentifier String device, String pf, int
     }
 
     @Override
-    public SetNumVfs withoutCommandId() {
-        return new SetNumVfs(device, pf, numVfs, null);
+    public SetNumVfs withCommandId(String id) {
+        return new SetNumVfs(device, pf, numVfs, id);
     }
 }

@@ -1,0 +1,50 @@
+package io.msixpool.commands.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "msix", mixinStandardHelpOptions = true, version = "msix-pool 0.1.0",
+        description = {
+                "The system of record for MSI-X vectors on DPUs.",
+                "",
+                "Every decision is an event, the pools are a fold of those events, and nothing",
+                "acknowledged is ever lost. Try: msix demo",
+                "",
+                "--store names the event store: a directory for the embedded store (created when",
+                "missing) or a jdbc:postgresql:// URL."},
+        subcommands = {ApplyCommand.class, PoolCommand.class, ExportCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 the engine failed, 2 bad usage, 3 unknown device (pool)."})
+public final class Msix implements Runnable {
+    static final int ENGINE_FAILED = 1;
+    static final int UNKNOWN_DEVICE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Msix());
+        cli.setExecutionExceptionHandler((failure, command, parsed) -> {
+            command.getErr().println("msix: " + describe(failure));
+            return ENGINE_FAILED;
+        });
+        return cli;
+    }
+
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,52 @@
+package io.msixpool.commands.cli;
+
+import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.wire.Json;
+import io.msixpool.commands.wire.Outcome;
+import io.msixpool.domain.RejectionCode;
+import io.msixpool.domain.Shape;
+import io.msixpool.projections.PoolView;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "pool", mixinStandardHelpOptions = true,
+        description = {"Prints the pool view of a device (wire.md) as JSON; exits 3 for an unknown device."})
+final class PoolCommand implements Callable<Integer> {
+    @Mixin
+    StoreOption store;
+
+    @Option(names = "--device", required = true, paramLabel = "DEVICE", description = "the device id")
+    String device;
+
+    @Option(names = "--table", description = "a table for people instead of JSON")
+    boolean table;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Shape.ID.matcher(device).matches()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--device \"" + device + "\" must match " + Shape.ID.pattern());
+        }
+        try (Engine engine = store.open()) {
+            Optional<PoolView> view = engine.pool(device);
+            if (view.isEmpty()) {
+                spec.commandLine().getOut().println(new Outcome.Rejected(RejectionCode.UNKNOWN_DEVICE,
+                        "no PF has been provisioned on device " + device).toJsonLine());
+                return Msix.UNKNOWN_DEVICE;
+            }
+            spec.commandLine().getOut().println(table
+                    ? PoolTable.render(view.get())
+                    : Json.mapper().writeValueAsString(view.get()));
+        }
+        return 0;
+    }
+}

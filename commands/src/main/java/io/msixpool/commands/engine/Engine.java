@@ -1,0 +1,162 @@
+package io.msixpool.commands.engine;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.StoreFailure;
+import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.commands.wire.Json;
+import io.msixpool.commands.wire.Outcome;
+import io.msixpool.domain.Decision;
+import io.msixpool.domain.Device;
+import io.msixpool.domain.Rejection;
+import io.msixpool.domain.command.DeviceCommand;
+import io.msixpool.projections.DeviceStates;
+import io.msixpool.projections.PoolProjection;
+import io.msixpool.projections.PoolQuery;
+import io.msixpool.projections.PoolView;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.serialization.json.JacksonSerializer;
+
+/**
+ * The engine: Axon without Spring on a JDBC event store, the Device aggregate with snapshots, the
+ * pool projection, and one call to decide a command. A command's result is returned only after its
+ * events committed, which is what makes an acknowledgement safe to act on.
+ */
+public final class Engine implements AutoCloseable {
+    /** Event and command metadata key naming who caused a decision. */
+    public static final String ACTOR = "actor";
+    /** A snapshot every this many events bounds a cold load (and `msix pool`) to that many events. */
+    static final int SNAPSHOT_EVERY = 100;
+    /** Another writer (another node) appended first: decide again on the new state, this many times. */
+    private static final int CONFLICT_RETRIES = 20;
+
+    private final StoreLocation location;
+    private final HikariDataSource dataSource;
+    private final JdbcEventStorageEngine storage;
+    private final Configuration axon;
+
+    private Engine(StoreLocation location, HikariDataSource dataSource, JdbcEventStorageEngine storage,
+                   Configuration axon) {
+        this.location = location;
+        this.dataSource = dataSource;
+        this.storage = storage;
+        this.axon = axon;
+    }
+
+    public static Engine open(StoreLocation location) {
+        System.setProperty("axoniq.update-checker.disabled", "true");
+        HikariDataSource dataSource = location.open();
+        try {
+            JdbcTransactions transactions = new JdbcTransactions(dataSource);
+            JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(Json.mapper()).build();
+            JdbcEventStorageEngine storage = JdbcEventStorageEngine.builder()
+                    .connectionProvider(transactions)
+                    .transactionManager(transactions)
+                    .eventSerializer(serializer)
+                    .snapshotSerializer(serializer)
+                    .persistenceExceptionResolver(Engine::isDuplicateKey)
+                    .dataType(byte[].class)
+                    .build();
+            storage.createSchema(PostgresEventTableFactory.INSTANCE);
+            Configuration axon = DefaultConfigurer.defaultConfiguration()
+                    .configureSerializer(c -> serializer)
+                    .configureEventSerializer(c -> serializer)
+                    .configureMessageSerializer(c -> serializer)
+                    .configureTransactionManager(c -> transactions)
+                    .configureEmbeddedEventStore(c -> storage)
+                    .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
+                            .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
+                                    c.snapshotter(), SNAPSHOT_EVERY))
+                            .configureCache(c -> new WeakReferenceCache()))
+                    .configureCorrelationDataProviders(c -> List.of(
+                            new MessageOriginProvider(), new SimpleCorrelationDataProvider(ACTOR)))
+                    .registerComponent(DeviceStates.class, c -> new DeviceStates(c.eventStore()))
+                    .registerComponent(PoolProjection.class, c -> new PoolProjection(
+                            c.getComponent(DeviceStates.class), c.queryUpdateEmitter()))
+                    .registerQueryHandler(c -> c.getComponent(PoolProjection.class))
+                    .eventProcessing(processing -> processing.usingSubscribingEventProcessors()
+                            .registerEventHandler(c -> c.getComponent(PoolProjection.class)))
+                    .buildConfiguration();
+            axon.start();
+            return new Engine(location, dataSource, storage, axon);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** Decides one command for {@code actor}; a rule's refusal is an outcome, a store failure throws. */
+    public Outcome send(DeviceCommand command, String actor) {
+        GenericCommandMessage<DeviceCommand> message = new GenericCommandMessage<>(command, Map.of(ACTOR, actor));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Decision decision = axon.commandGateway().sendAndWait(message);
+                return Outcome.of(decision);
+            } catch (Rejection rejection) {
+                return new Outcome.Rejected(rejection.code(), rejection.getMessage());
+            } catch (ConcurrencyException conflict) {
+                if (attempt >= CONFLICT_RETRIES) {
+                    throw new StoreFailure("device " + command.device() + " stayed contended after "
+                            + attempt + " attempts", conflict);
+                }
+            }
+        }
+    }
+
+    public Optional<PoolView> pool(String device) {
+        return axon.queryGateway().query(new PoolQuery(device), PoolQueries.POOL_VIEW).join();
+    }
+
+    public EventStore eventStore() {
+        return axon.eventStore();
+    }
+
+    /** Every stored event in global order, as far as the store holds them now (no waiting for more). */
+    public Stream<? extends TrackedEventMessage<?>> allEvents() {
+        return storage.readEvents(null, false);
+    }
+
+    public Configuration axon() {
+        return axon;
+    }
+
+    public StoreLocation location() {
+        return location;
+    }
+
+    @Override
+    public void close() {
+        try {
+            axon.shutdown();
+        } finally {
+            dataSource.close();
+        }
+    }
+
+    /** SQLState 23505 is a unique violation in both PostgreSQL and H2: another writer took the sequence. */
+    private static boolean isDuplicateKey(Exception failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,41 @@
+package io.msixpool.commands.wire;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.domain.Decision;
+import io.msixpool.domain.RejectionCode;
+import io.msixpool.domain.event.DeviceEvent;
+import java.util.List;
+
+/** What became of one command, as wire.md's result object. */
+public sealed interface Outcome {
+    ObjectNode toJson();
+
+    default String toJsonLine() {
+        return toJson().toString();
+    }
+
+    static Outcome of(Decision decision) {
+        return new Accepted(decision.duplicate(), decision.events());
+    }
+
+    record Accepted(boolean duplicate, List<DeviceEvent> events) implements Outcome {
+        @Override
+        public ObjectNode toJson() {
+            ObjectNode result = Json.mapper().createObjectNode().put("ok", true);
+            if (duplicate) {
+                result.put("duplicate", true);
+            }
+            ArrayNode list = result.putArray("events");
+            events.forEach(event -> list.add(Json.mapper().<ObjectNode>valueToTree(event)));
+            return result;
+        }
+    }
+
+    record Rejected(RejectionCode code, String message) implements Outcome {
+        @Override
+        public ObjectNode toJson() {
+            return Json.mapper().createObjectNode().put("ok", false).put("code", code.name()).put("message", message);
+        }
+    }
+}
