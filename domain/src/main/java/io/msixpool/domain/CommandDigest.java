@@ -9,7 +9,8 @@ import java.util.HexFormat;
 
 /**
  * The digest of a command's content, every field but {@code commandId} (rules.md "Retries"): the
- * command name and each record component as name=value, in declaration order, SHA-256 in hex.
+ * command name and each record component as name=value, in declaration order, SHA-256 cut to its
+ * first 128 bits in hex (ample against accidental collisions, and half the retry memory).
  * Defaults are applied by the constructors first, so an omitted optional field and the same field
  * spelled out with its default value are the same content.
  */
@@ -25,7 +26,8 @@ public final class CommandDigest {
                 canonical.append('\n').append(component.getName()).append('=').append(valueOf(component, content));
             }
         }
-        return HexFormat.of().formatHex(sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        byte[] digest = sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
     }
 
     private static Object valueOf(RecordComponent component, DeviceCommand command) {
