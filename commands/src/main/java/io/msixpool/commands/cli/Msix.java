@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 "",
                 "--store names the event store: a directory for the embedded store (created when",
                 "missing) or a jdbc:postgresql:// URL."},
-        subcommands = {ApplyCommand.class, PoolCommand.class, ExportCommand.class, DemoCommand.class,
+        subcommands = {ApplyCommand.class, PoolCommand.class, ExportCommand.class, DemoCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 the engine failed, 2 bad usage, 3 unknown device (pool)."})
 public final class Msix implements Runnable {
@@ -30,15 +30,22 @@ public final class Msix implements Runnable {
         CommandLine cli = new CommandLine(new Msix());
         cli.setExecutionExceptionHandler((failure, command, parsed) -> {
             command.getErr().println("msix: " + describe(failure));
+            if (System.getenv("MSIX_DEBUG") != null) {
+                failure.printStackTrace(command.getErr());
+            } else {
+                command.getErr().println("msix: set MSIX_DEBUG=1 for the full stack trace");
+            }
             return ENGINE_FAILED;
         });
         return cli;
     }
 
+    /** Every cause's message, or its type where it has none, joined: "what failed: because ...". */
     static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
-        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(": ").append(cause.getMessage());
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            text.append(text.isEmpty() ? "" : ": ")
+                    .append(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
         }
         return text.toString();
     }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.config.Configuration;
@@ -43,7 +42,9 @@ public final class Engine implements AutoCloseable {
     /** Event and command metadata key naming who caused a decision. */
     public static final String ACTOR = "actor";
     /** A snapshot every this many events bounds a cold load (and `msix pool`) to that many events. */
-    static final int SNAPSHOT_EVERY = 100;
+    static final int SNAPSHOT_EVERY = 250;
+    /** Devices whose aggregate stays in memory between commands (a strong, bounded LRU cache). */
+    static final int CACHED_DEVICES = 10_000;
     /** Another writer (another node) appended first: decide again on the new state, this many times. */
     private static final int CONFLICT_RETRIES = 20;
 
@@ -80,11 +81,12 @@ public final class Engine implements AutoCloseable {
                     .configureEventSerializer(c -> serializer)
                     .configureMessageSerializer(c -> serializer)
                     .configureTransactionManager(c -> transactions)
+                    .configureCommandBus(CommandBusFactory::create)
                     .configureEmbeddedEventStore(c -> storage)
                     .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
                             .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
                                     c.snapshotter(), SNAPSHOT_EVERY))
-                            .configureCache(c -> new WeakReferenceCache()))
+                            .configureCache(c -> DeviceCache.create(CACHED_DEVICES)))
                     .configureCorrelationDataProviders(c -> List.of(
                             new MessageOriginProvider(), new SimpleCorrelationDataProvider(ACTOR)))
                     .registerComponent(DeviceStates.class, c -> new DeviceStates(c.eventStore()))
