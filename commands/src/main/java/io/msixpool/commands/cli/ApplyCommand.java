@@ -5,11 +5,14 @@ import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.CommandReader;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.RejectionCode;
+import io.msixpool.domain.command.DeviceCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "the same commandId to retry safely. Exits 0 when every line got a result, whatever the",
                 "results; non-zero only when the engine itself fails."})
 final class ApplyCommand implements Callable<Integer> {
+    /** At most this many waiting lines share one commit. */
+    private static final int MAX_GROUP = 256;
+
     @Mixin
     StoreOption store;
 
@@ -43,22 +49,50 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (Engine engine = store.open()) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.isBlank()) {
-                    continue;
+            for (List<String> lines = nextLines(in); !lines.isEmpty(); lines = nextLines(in)) {
+                for (Outcome outcome : decide(engine, reader, lines)) {
+                    out.println(outcome.toJsonLine());
                 }
-                out.println(decide(engine, reader, line).toJsonLine());
                 out.flush();
             }
         }
         return 0;
     }
 
-    private Outcome decide(Engine engine, CommandReader reader, String line) {
-        try {
-            return engine.send(reader.read(line), actor);
-        } catch (BadRequest bad) {
-            return new Outcome.Rejected(RejectionCode.BAD_REQUEST, bad.getMessage());
+    /**
+     * The next line, blocking, plus every further line already waiting: a client that sends one
+     * line and waits gets its answer at once, a bulk stream is committed in groups.
+     */
+    private static List<String> nextLines(BufferedReader in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while (lines.size() < MAX_GROUP && (line = in.readLine()) != null) {
+            if (!line.isBlank()) {
+                lines.add(line);
+            }
+            if (!lines.isEmpty() && !in.ready()) {
+                break;
+            }
         }
+        return lines;
+    }
+
+    private List<Outcome> decide(Engine engine, CommandReader reader, List<String> lines) {
+        Outcome[] outcomes = new Outcome[lines.size()];
+        List<DeviceCommand> commands = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                commands.add(reader.read(lines.get(i)));
+                positions.add(i);
+            } catch (BadRequest bad) {
+                outcomes[i] = new Outcome.Rejected(RejectionCode.BAD_REQUEST, bad.getMessage());
+            }
+        }
+        List<Outcome> decided = engine.sendAll(commands, actor);
+        for (int k = 0; k < decided.size(); k++) {
+            outcomes[positions.get(k)] = decided.get(k);
+        }
+        return List.of(outcomes);
     }
 }

@@ -15,11 +15,14 @@ import io.msixpool.projections.PoolProjection;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.transaction.Transaction;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.config.Configuration;
@@ -50,14 +53,18 @@ public final class Engine implements AutoCloseable {
 
     private final StoreLocation location;
     private final HikariDataSource dataSource;
+    private final JdbcTransactions transactions;
     private final JdbcEventStorageEngine storage;
+    private final Cache devices;
     private final Configuration axon;
 
-    private Engine(StoreLocation location, HikariDataSource dataSource, JdbcEventStorageEngine storage,
-                   Configuration axon) {
+    private Engine(StoreLocation location, HikariDataSource dataSource, JdbcTransactions transactions,
+                   JdbcEventStorageEngine storage, Cache devices, Configuration axon) {
         this.location = location;
         this.dataSource = dataSource;
+        this.transactions = transactions;
         this.storage = storage;
+        this.devices = devices;
         this.axon = axon;
     }
 
@@ -76,6 +83,7 @@ public final class Engine implements AutoCloseable {
                     .dataType(byte[].class)
                     .build();
             storage.createSchema(PostgresEventTableFactory.INSTANCE);
+            Cache devices = DeviceCache.create(CACHED_DEVICES);
             Configuration axon = DefaultConfigurer.defaultConfiguration()
                     .configureSerializer(c -> serializer)
                     .configureEventSerializer(c -> serializer)
@@ -86,7 +94,7 @@ public final class Engine implements AutoCloseable {
                     .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
                             .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
                                     c.snapshotter(), SNAPSHOT_EVERY))
-                            .configureCache(c -> DeviceCache.create(CACHED_DEVICES)))
+                            .configureCache(c -> devices))
                     .configureCorrelationDataProviders(c -> List.of(
                             new MessageOriginProvider(), new SimpleCorrelationDataProvider(ACTOR)))
                     .registerComponent(DeviceStates.class, c -> new DeviceStates(c.eventStore()))
@@ -97,7 +105,7 @@ public final class Engine implements AutoCloseable {
                             .registerEventHandler(c -> c.getComponent(PoolProjection.class)))
                     .buildConfiguration();
             axon.start();
-            return new Engine(location, dataSource, storage, axon);
+            return new Engine(location, dataSource, transactions, storage, devices, axon);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -106,19 +114,60 @@ public final class Engine implements AutoCloseable {
 
     /** Decides one command for {@code actor}; a rule's refusal is an outcome, a store failure throws. */
     public Outcome send(DeviceCommand command, String actor) {
-        GenericCommandMessage<DeviceCommand> message = new GenericCommandMessage<>(command, Map.of(ACTOR, actor));
         for (int attempt = 1; ; attempt++) {
             try {
-                Decision decision = axon.commandGateway().sendAndWait(message);
-                return Outcome.of(decision);
-            } catch (Rejection rejection) {
-                return new Outcome.Rejected(rejection.code(), rejection.getMessage());
+                return decide(command, actor);
             } catch (ConcurrencyException conflict) {
                 if (attempt >= CONFLICT_RETRIES) {
                     throw new StoreFailure("device " + command.device() + " stayed contended after "
                             + attempt + " attempts", conflict);
                 }
             }
+        }
+    }
+
+    /**
+     * Group commit: decides the commands one after another inside a single store transaction and
+     * returns their outcomes only after it committed, so a batch costs one commit instead of one per
+     * command. Each command still sees the state its predecessors left. If anything but a rule's
+     * rejection fails, nothing of the batch is kept: the transaction rolls back, the cached devices
+     * (which may hold the uncommitted decisions) are dropped, and the commands are decided again
+     * one transaction each, so one bad moment costs speed, never correctness.
+     */
+    public List<Outcome> sendAll(List<DeviceCommand> commands, String actor) {
+        if (commands.size() <= 1) {
+            return commands.stream().map(command -> send(command, actor)).toList();
+        }
+        List<Outcome> outcomes = new ArrayList<>(commands.size());
+        Transaction batch = transactions.startTransaction();
+        try {
+            for (DeviceCommand command : commands) {
+                outcomes.add(decide(command, actor));
+            }
+            batch.commit();
+            return outcomes;
+        } catch (RuntimeException failure) {
+            rollBackQuietly(batch);
+            devices.removeAll();
+            return commands.stream().map(command -> send(command, actor)).toList();
+        }
+    }
+
+    private Outcome decide(DeviceCommand command, String actor) {
+        try {
+            Decision decision = axon.commandGateway().sendAndWait(
+                    new GenericCommandMessage<>(command, Map.of(ACTOR, actor)));
+            return Outcome.of(decision);
+        } catch (Rejection rejection) {
+            return new Outcome.Rejected(rejection.code(), rejection.getMessage());
+        }
+    }
+
+    private static void rollBackQuietly(Transaction transaction) {
+        try {
+            transaction.rollback();
+        } catch (RuntimeException alreadyBroken) {
+            // the connection failed with the batch; the batch is retried command by command below
         }
     }
 
