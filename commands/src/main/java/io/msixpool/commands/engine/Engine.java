@@ -72,7 +72,7 @@ public final class Engine implements AutoCloseable {
         System.setProperty("axoniq.update-checker.disabled", "true");
         HikariDataSource dataSource = location.open();
         try {
-            JdbcTransactions transactions = new JdbcTransactions(dataSource);
+            JdbcTransactions transactions = new JdbcTransactions(dataSource, location.flushAfterCommit());
             JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(Json.mapper()).build();
             JdbcEventStorageEngine storage = JdbcEventStorageEngine.builder()
                     .connectionProvider(transactions)

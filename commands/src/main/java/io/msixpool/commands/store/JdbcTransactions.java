@@ -2,6 +2,7 @@ package io.msixpool.commands.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.ConnectionWrapperFactory;
@@ -16,10 +17,13 @@ import org.axonframework.common.transaction.TransactionManager;
  */
 public final class JdbcTransactions implements TransactionManager, ConnectionProvider {
     private final DataSource dataSource;
+    private final String flushAfterCommit;
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
 
-    public JdbcTransactions(DataSource dataSource) {
+    /** {@code flushAfterCommit}: run after each commit, before it counts as done (null: none). */
+    public JdbcTransactions(DataSource dataSource, String flushAfterCommit) {
         this.dataSource = dataSource;
+        this.flushAfterCommit = flushAfterCommit;
     }
 
     @Override
@@ -75,6 +79,11 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         try (connection) {
             if (commit) {
                 connection.commit();
+                if (flushAfterCommit != null) {
+                    try (Statement flush = connection.createStatement()) {
+                        flush.execute(flushAfterCommit);
+                    }
+                }
             } else {
                 connection.rollback();
             }

@@ -28,9 +28,17 @@ public sealed interface StoreLocation {
     String describe();
 
     /**
-     * H2 file store. WRITE_DELAY=0 makes every commit reach the operating system before the commit
-     * call returns, so a killed process loses nothing it acknowledged; H2 never fsyncs per commit,
-     * so a power loss can lose the last acknowledged commits (README, "Durability").
+     * A statement to run after each commit so that the commit has reached the operating system
+     * before it is acknowledged, or null when the commit itself guarantees that.
+     */
+    String flushAfterCommit();
+
+    /**
+     * H2 file store. H2 writes commits to its file in the background (within WRITE_DELAY), so a
+     * killed process could lose acknowledged commits; CHECKPOINT after each commit writes them out
+     * first. (WRITE_DELAY=0 would too, but it also stops the background thread that compacts the
+     * file, which then grows without bound.) H2 never fsyncs per commit, so a power loss can still
+     * lose the last acknowledged commits (README, "What an acknowledgement guarantees").
      */
     record Embedded(Path directory) implements StoreLocation {
         @Override
@@ -40,8 +48,13 @@ public sealed interface StoreLocation {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create store directory " + directory, e);
             }
-            String url = "jdbc:h2:file:" + directory.resolve("events") + ";MODE=PostgreSQL;WRITE_DELAY=0";
+            String url = "jdbc:h2:file:" + directory.resolve("events") + ";MODE=PostgreSQL";
             return pool(url, 4);
+        }
+
+        @Override
+        public String flushAfterCommit() {
+            return "CHECKPOINT";
         }
 
         @Override
@@ -54,6 +67,12 @@ public sealed interface StoreLocation {
         @Override
         public HikariDataSource open() {
             return pool(url, 16);
+        }
+
+        /** PostgreSQL's commit returns after the WAL flush (with the default synchronous_commit). */
+        @Override
+        public String flushAfterCommit() {
+            return null;
         }
 
         @Override
