@@ -50,13 +50,41 @@ final class ApplyCommand implements Callable<Integer> {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (Engine engine = store.open()) {
             for (List<String> lines = nextLines(in); !lines.isEmpty(); lines = nextLines(in)) {
-                for (Outcome outcome : decide(engine, reader, lines)) {
-                    out.println(outcome.toJsonLine());
-                }
-                out.flush();
+                decideInOrder(engine, reader, lines, out);
             }
         }
         return 0;
+    }
+
+    /**
+     * Decides the lines in order, committing runs of commands as groups, and writes and flushes each
+     * group's results before anything after it is decided (see {@link Engine#sendGroup}).
+     */
+    private void decideInOrder(Engine engine, CommandReader reader, List<String> lines, PrintWriter out) {
+        List<DeviceCommand> run = new ArrayList<>();
+        for (String line : lines) {
+            try {
+                run.add(reader.read(line));
+            } catch (BadRequest bad) {
+                decideAll(engine, run, out);
+                run.clear();
+                write(out, List.of(new Outcome.Rejected(RejectionCode.BAD_REQUEST, bad.getMessage())));
+            }
+        }
+        decideAll(engine, run, out);
+    }
+
+    private void decideAll(Engine engine, List<DeviceCommand> commands, PrintWriter out) {
+        for (int done = 0; done < commands.size(); ) {
+            List<Outcome> outcomes = engine.sendGroup(commands.subList(done, commands.size()), actor);
+            write(out, outcomes);
+            done += outcomes.size();
+        }
+    }
+
+    private static void write(PrintWriter out, List<Outcome> outcomes) {
+        outcomes.forEach(outcome -> out.println(outcome.toJsonLine()));
+        out.flush();
     }
 
     /**
@@ -75,24 +103,5 @@ final class ApplyCommand implements Callable<Integer> {
             }
         }
         return lines;
-    }
-
-    private List<Outcome> decide(Engine engine, CommandReader reader, List<String> lines) {
-        Outcome[] outcomes = new Outcome[lines.size()];
-        List<DeviceCommand> commands = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            try {
-                commands.add(reader.read(lines.get(i)));
-                positions.add(i);
-            } catch (BadRequest bad) {
-                outcomes[i] = new Outcome.Rejected(RejectionCode.BAD_REQUEST, bad.getMessage());
-            }
-        }
-        List<Outcome> decided = engine.sendAll(commands, actor);
-        for (int k = 0; k < decided.size(); k++) {
-            outcomes[positions.get(k)] = decided.get(k);
-        }
-        return List.of(outcomes);
     }
 }

@@ -127,29 +127,41 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Group commit: decides the commands one after another inside a single store transaction and
-     * returns their outcomes only after it committed, so a batch costs one commit instead of one per
-     * command. Each command still sees the state its predecessors left. If anything but a rule's
-     * rejection fails, nothing of the batch is kept: the transaction rolls back, the cached devices
-     * (which may hold the uncommitted decisions) are dropped, and the commands are decided again
-     * one transaction each, so one bad moment costs speed, never correctness.
+     * Group commit: decides commands from the front of the list inside one store transaction and
+     * returns their outcomes once it committed, so a group costs one commit instead of one each.
+     *
+     * <p>A group ends right after the first command that recorded no event (a rejection, a no-op,
+     * a duplicate). Such outcomes are not remembered (rules.md, "Retries"): if the caller died before
+     * passing one on, its client would resend it and it would be decided afresh, so no later command
+     * may be committed before the caller has written that outcome out. Callers write the returned
+     * outcomes, then call again with the rest.
+     *
+     * <p>If anything but a rule's rejection fails, nothing of the group is kept: the transaction
+     * rolls back, the cached devices (which may hold its uncommitted decisions) are dropped, and only
+     * the first command is decided again, alone, with the usual conflict retries.
+     *
+     * @return the outcomes of the first 1..n commands, in order
      */
-    public List<Outcome> sendAll(List<DeviceCommand> commands, String actor) {
-        if (commands.size() <= 1) {
-            return commands.stream().map(command -> send(command, actor)).toList();
+    public List<Outcome> sendGroup(List<DeviceCommand> commands, String actor) {
+        if (commands.isEmpty()) {
+            return List.of();
         }
-        List<Outcome> outcomes = new ArrayList<>(commands.size());
-        Transaction batch = transactions.startTransaction();
+        List<Outcome> outcomes = new ArrayList<>();
+        Transaction group = transactions.startTransaction();
         try {
             for (DeviceCommand command : commands) {
-                outcomes.add(decide(command, actor));
+                Outcome outcome = decide(command, actor);
+                outcomes.add(outcome);
+                if (!outcome.recordedEvents()) {
+                    break;
+                }
             }
-            batch.commit();
+            group.commit();
             return outcomes;
         } catch (RuntimeException failure) {
-            rollBackQuietly(batch);
+            rollBackQuietly(group);
             devices.removeAll();
-            return commands.stream().map(command -> send(command, actor)).toList();
+            return List.of(send(commands.get(0), actor));
         }
     }
 

@@ -15,6 +15,11 @@ public sealed interface Outcome {
         return toJson().toString();
     }
 
+    /** True when the command recorded events, and so is remembered for retries. */
+    default boolean recordedEvents() {
+        return this instanceof Accepted accepted && !accepted.events().isEmpty();
+    }
+
     static Outcome of(Decision decision) {
         return new Accepted(decision.duplicate(), decision.events());
     }

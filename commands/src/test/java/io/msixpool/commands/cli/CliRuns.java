@@ -9,8 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.support.MsixProcess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Helpers shared by the command line tests: run {@code msix} as a child process and read its JSON lines. */
@@ -20,8 +27,45 @@ final class CliRuns {
     private CliRuns() {
     }
 
+    /**
+     * {@link MsixProcess#builder} with the quick JIT alone, as the launcher runs short calls: test runs are
+     * short, and on a small machine the optimising compiler's threads cost more than they win back.
+     */
+    static ProcessBuilder builder(String... args) {
+        ProcessBuilder builder = MsixProcess.builder(args);
+        builder.command().add(1, "-XX:TieredStopAtLevel=1");
+        return builder;
+    }
+
+    /** Runs {@code msix args} to completion with {@code stdin} as input (killed after 3 minutes). */
     static MsixProcess.Result run(String stdin, String... args) {
-        return MsixProcess.run(stdin, args);
+        try {
+            Path out = Files.createTempFile("msix-out", ".txt");
+            Path err = Files.createTempFile("msix-err", ".txt");
+            Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException ended) {
+                    // the process ended without reading all its input; its exit code tells
+                }
+                if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                    fail("msix " + String.join(" ", args) + " did not end within 3 minutes");
+                }
+            } finally {
+                process.destroyForcibly();
+            }
+            MsixProcess.Result result = new MsixProcess.Result(process.exitValue(), Files.readString(out),
+                    Files.readString(err));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One JSON object, or a test failure naming the line. */
