@@ -130,11 +130,11 @@ public final class Engine implements AutoCloseable {
      * Group commit: decides commands from the front of the list inside one store transaction and
      * returns their outcomes once it committed, so a group costs one commit instead of one each.
      *
-     * <p>A group ends right after the first command that recorded no event (a rejection, a no-op,
-     * a duplicate). Such outcomes are not remembered (rules.md, "Retries"): if the caller died before
-     * passing one on, its client would resend it and it would be decided afresh, so no later command
-     * may be committed before the caller has written that outcome out. Callers write the returned
-     * outcomes, then call again with the rest.
+     * <p>A group ends right after the first command whose outcome is not remembered (a rejection or
+     * an accepted no-op, rules.md "Retries"): if the caller died before passing that outcome on, its
+     * client would resend the command and it would be decided afresh, so no later command may be
+     * committed before the caller has written that outcome out. Callers write the returned outcomes,
+     * then call again with the rest.
      *
      * <p>If anything but a rule's rejection fails, nothing of the group is kept: the transaction
      * rolls back, the cached devices (which may hold its uncommitted decisions) are dropped, and only
@@ -152,7 +152,7 @@ public final class Engine implements AutoCloseable {
             for (DeviceCommand command : commands) {
                 Outcome outcome = decide(command, actor);
                 outcomes.add(outcome);
-                if (!outcome.recordedEvents()) {
+                if (!outcome.isRemembered()) {
                     break;
                 }
             }

@@ -15,9 +15,13 @@ public sealed interface Outcome {
         return toJson().toString();
     }
 
-    /** True when the command recorded events, and so is remembered for retries. */
-    default boolean recordedEvents() {
-        return this instanceof Accepted accepted && !accepted.events().isEmpty();
+    /**
+     * True when a retry of this command is sure to get the same answer whatever happens after it:
+     * it recorded events (so its id is remembered) or it was itself a duplicate of such a command.
+     * Rejections and accepted no-ops are decided afresh on retry (rules.md, "Retries").
+     */
+    default boolean isRemembered() {
+        return this instanceof Accepted accepted && (accepted.duplicate() || !accepted.events().isEmpty());
     }
 
     static Outcome of(Decision decision) {

@@ -1,0 +1,51 @@
+package io.msixpool.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.msixpool.domain.event.ReclaimedVf;
+import io.msixpool.domain.event.VectorsAssigned;
+import io.msixpool.domain.event.VectorsReclaimed;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The exported line: the event's own wire.md JSON, then one {@code envelope} object (docs/event-log.md). */
+class EventLogFormatTest {
+    private static final Envelope ENVELOPE =
+            new Envelope(42, 17, Instant.parse("2026-11-22T03:12:07.118Z"), "vm-0002", "cli:ops");
+
+    @Test
+    void aLineIsTheWireEventFollowedByItsEnvelope() {
+        String line = EventLogFormat.write(new LoggedEvent(new VectorsAssigned("bf3-a", "nvme0", 2, 12), ENVELOPE));
+
+        assertEquals("{\"type\":\"VectorsAssigned\",\"device\":\"bf3-a\",\"pf\":\"nvme0\",\"vf\":2,\"msix\":12,"
+                + "\"envelope\":{\"position\":42,\"sequence\":17,\"timestamp\":\"2026-11-22T03:12:07.118Z\","
+                + "\"commandId\":\"vm-0002\",\"actor\":\"cli:ops\"}}", line);
+    }
+
+    @Test
+    void aLineReadsBackToTheSameEventAndEnvelope() {
+        LoggedEvent logged = new LoggedEvent(
+                new VectorsReclaimed("bf3-a", "nvme0", List.of(new ReclaimedVf(0, 16), new ReclaimedVf(3, 8)), 24),
+                new Envelope(7, 3, Instant.parse("2026-11-22T03:12:07Z"), null, "demo"));
+
+        assertEquals(logged, EventLogFormat.read(EventLogFormat.write(logged)));
+    }
+
+    @Test
+    void aCommandIdThatWasNotSentIsWrittenAsNull() {
+        String line = EventLogFormat.write(new LoggedEvent(new VectorsAssigned("bf3-a", "nvme0", 2, 12),
+                new Envelope(1, 0, Instant.parse("2026-11-22T03:12:07Z"), null, "demo")));
+
+        assertTrue(line.contains("\"commandId\":null"), line);
+    }
+
+    @Test
+    void aLineThatIsNotAnEventIsRefusedWithItsText() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> EventLogFormat.read("{\"type\":\"Nope\"}"));
+        assertTrue(refused.getMessage().contains("Nope"), refused.getMessage());
+    }
+}
