@@ -107,7 +107,8 @@ final class Require {
 
     static VfState vf(PfState pf, int vf) {
         if (!pf.hasVf(vf)) {
-            throw new Rejection(UNKNOWN_VF, "PF " + pf.pf() + " has VFs 0.." + (pf.vfCount() - 1) + ", not " + vf);
+            String has = pf.vfCount() == 0 ? "no VFs" : "VFs 0.." + (pf.vfCount() - 1);
+            throw new Rejection(UNKNOWN_VF, "PF " + pf.pf() + " has " + has + ", not " + vf);
         }
         return pf.vf(vf);
     }

@@ -14,9 +14,10 @@ import org.axonframework.queryhandling.SubscriptionQueryMessage;
 
 /**
  * Serves pool views. Queries read the store (snapshot plus tail), so any process sees what any
- * other committed. Watchers get a new view once per command that changed their device: the view is
- * read after the command's transaction committed, so a watcher never sees an uncommitted pool and
- * unwatched devices cost nothing.
+ * other committed. Watchers get a new view once per command that changed their device, read after
+ * the command's unit of work committed; unwatched devices cost nothing. Under group commit
+ * (Engine.sendGroup) that is before the group's store transaction commits, so a watcher could see a
+ * pool that a failed group then rolls back: whoever serves watchers must not group their commands.
  */
 public class PoolProjection {
     private static final String CHANGED_DEVICES = PoolProjection.class.getName() + ".changed";

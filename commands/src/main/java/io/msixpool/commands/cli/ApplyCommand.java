@@ -82,9 +82,13 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
+    /** Nothing more is decided once results can no longer reach the client. */
     private static void write(PrintWriter out, List<Outcome> outcomes) {
         outcomes.forEach(outcome -> out.println(outcome.toJsonLine()));
         out.flush();
+        if (out.checkError()) {
+            throw new IllegalStateException("standard output is closed; stopped before deciding more commands");
+        }
     }
 
     /**

@@ -2,15 +2,29 @@ package io.msixpool.commands.cli;
 
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.store.StoreLocation;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The --store option every subcommand that touches events shares. */
 final class StoreOption {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    private StoreLocation location;
+
     @Option(names = "--store", required = true, paramLabel = "STORE",
             description = "a directory for the embedded store (created when missing), or a jdbc:postgresql:// URL")
-    String store;
+    void store(String store) {
+        try {
+            location = StoreLocation.parse(store);
+        } catch (IllegalArgumentException bad) {
+            throw new ParameterException(command.commandLine(), bad.getMessage());
+        }
+    }
 
     Engine open() {
-        return Engine.open(StoreLocation.parse(store));
+        return Engine.open(location);
     }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -33,6 +34,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.json.JacksonSerializer;
 
@@ -46,6 +48,8 @@ public final class Engine implements AutoCloseable {
     public static final String ACTOR = "actor";
     /** A snapshot every this many events bounds a cold load (and `msix pool`) to that many events. */
     static final int SNAPSHOT_EVERY = 250;
+    /** Rows per query when reading events: export is not a query per 100 events. */
+    static final int READ_BATCH = 2_000;
     /** Devices whose aggregate stays in memory between commands (a strong, bounded LRU cache). */
     static final int CACHED_DEVICES = 10_000;
     /** Another writer (another node) appended first: decide again on the new state, this many times. */
@@ -72,7 +76,8 @@ public final class Engine implements AutoCloseable {
         System.setProperty("axoniq.update-checker.disabled", "true");
         HikariDataSource dataSource = location.open();
         try {
-            JdbcTransactions transactions = new JdbcTransactions(dataSource, location.flushAfterCommit());
+            JdbcTransactions transactions =
+                    new JdbcTransactions(dataSource, location.probeBeforeCommit(), location.flushAfterCommit());
             JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(Json.mapper()).build();
             JdbcEventStorageEngine storage = JdbcEventStorageEngine.builder()
                     .connectionProvider(transactions)
@@ -81,9 +86,10 @@ public final class Engine implements AutoCloseable {
                     .snapshotSerializer(serializer)
                     .persistenceExceptionResolver(Engine::isDuplicateKey)
                     .dataType(byte[].class)
+                    .batchSize(READ_BATCH)
                     .build();
             storage.createSchema(PostgresEventTableFactory.INSTANCE);
-            Cache devices = DeviceCache.create(CACHED_DEVICES);
+            Cache devices = location.sharedByProcesses() ? NoCache.INSTANCE : DeviceCache.create(CACHED_DEVICES);
             Configuration axon = DefaultConfigurer.defaultConfiguration()
                     .configureSerializer(c -> serializer)
                     .configureEventSerializer(c -> serializer)
@@ -117,7 +123,7 @@ public final class Engine implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 return decide(command, actor);
-            } catch (ConcurrencyException conflict) {
+            } catch (ConcurrencyException | AggregateStreamCreationException conflict) {
                 if (attempt >= CONFLICT_RETRIES) {
                     throw new StoreFailure("device " + command.device() + " stayed contended after "
                             + attempt + " attempts", conflict);
@@ -136,9 +142,11 @@ public final class Engine implements AutoCloseable {
      * committed before the caller has written that outcome out. Callers write the returned outcomes,
      * then call again with the rest.
      *
-     * <p>If anything but a rule's rejection fails, nothing of the group is kept: the transaction
-     * rolls back, the cached devices (which may hold its uncommitted decisions) are dropped, and only
-     * the first command is decided again, alone, with the usual conflict retries.
+     * <p>If deciding fails (anything but a rule's rejection), nothing of the group is kept: the
+     * transaction rolls back, the cached devices (which may hold its uncommitted decisions) are
+     * dropped, and only the first command is decided again, alone, with the usual conflict retries.
+     * If the commit itself fails, its outcome is unknown and the failure is thrown: deciding the
+     * commands again could record some of them twice.
      *
      * @return the outcomes of the first 1..n commands, in order
      */
@@ -152,17 +160,22 @@ public final class Engine implements AutoCloseable {
             for (DeviceCommand command : commands) {
                 Outcome outcome = decide(command, actor);
                 outcomes.add(outcome);
-                if (!outcome.isRemembered()) {
+                if (!outcome.isSettled()) {
                     break;
                 }
             }
-            group.commit();
-            return outcomes;
         } catch (RuntimeException failure) {
             rollBackQuietly(group);
             devices.removeAll();
             return List.of(send(commands.get(0), actor));
         }
+        try {
+            group.commit();
+        } catch (RuntimeException unknownOutcome) {
+            devices.removeAll();
+            throw unknownOutcome; // the commit may have happened: deciding again could record twice
+        }
+        return outcomes;
     }
 
     private Outcome decide(DeviceCommand command, String actor) {

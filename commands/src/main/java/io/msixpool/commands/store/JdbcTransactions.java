@@ -17,19 +17,29 @@ import org.axonframework.common.transaction.TransactionManager;
  */
 public final class JdbcTransactions implements TransactionManager, ConnectionProvider {
     private final DataSource dataSource;
+    private final String probeBeforeCommit;
     private final String flushAfterCommit;
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
 
-    /** {@code flushAfterCommit}: run after each commit, before it counts as done (null: none). */
-    public JdbcTransactions(DataSource dataSource, String flushAfterCommit) {
+    /**
+     * @param probeBeforeCommit run just before each commit; failing means the transaction cannot
+     *                          commit (null: none)
+     * @param flushAfterCommit  run after each commit, before it counts as done (null: none)
+     */
+    public JdbcTransactions(DataSource dataSource, String probeBeforeCommit, String flushAfterCommit) {
         this.dataSource = dataSource;
+        this.probeBeforeCommit = probeBeforeCommit;
         this.flushAfterCommit = flushAfterCommit;
     }
 
+    /**
+     * Inside a transaction, a nested one is a no-op: the outer one alone commits or rolls back, and
+     * whoever runs the outer one (Engine.sendGroup) must roll it back when anything inside failed.
+     */
     @Override
     public Transaction startTransaction() {
         if (bound.get() != null) {
-            return NESTED; // the outer transaction decides
+            return NESTED;
         }
         Connection connection = open();
         bound.set(connection);
@@ -65,30 +75,52 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
     }
 
     private Connection open() {
+        Connection connection = null;
         try {
-            Connection connection = dataSource.getConnection();
+            connection = dataSource.getConnection();
             connection.setAutoCommit(false);
             return connection;
         } catch (SQLException e) {
+            closeQuietly(connection);
             throw new StoreFailure("cannot start a transaction on the event store", e);
         }
     }
 
+    /**
+     * A failure here leaves the outcome unknown (a COMMIT may have happened before the connection
+     * broke), so callers must not decide the same commands again: they report the failure.
+     */
     private void finish(Connection connection, boolean commit) {
         bound.remove();
         try (connection) {
             if (commit) {
+                run(connection, probeBeforeCommit);
                 connection.commit();
-                if (flushAfterCommit != null) {
-                    try (Statement flush = connection.createStatement()) {
-                        flush.execute(flushAfterCommit);
-                    }
-                }
+                run(connection, flushAfterCommit);
             } else {
                 connection.rollback();
             }
         } catch (SQLException e) {
-            throw new StoreFailure((commit ? "commit" : "rollback") + " failed on the event store", e);
+            throw new StoreFailure((commit ? "commit" : "rollback") + " failed on the event store; "
+                    + "commands decided in it may or may not be recorded", e);
+        }
+    }
+
+    private static void run(Connection connection, String sql) throws SQLException {
+        if (sql != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already failing; the first error is the one reported
+            }
         }
     }
 

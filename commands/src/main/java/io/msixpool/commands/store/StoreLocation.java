@@ -13,11 +13,15 @@ import java.nio.file.Path;
  * its PostgreSQL mode so one schema and one set of statements serve both.
  */
 public sealed interface StoreLocation {
+    /** @throws IllegalArgumentException for an empty value or a JDBC URL of another database */
     static StoreLocation parse(String store) {
-        if (store.startsWith("jdbc:postgresql://")) {
-            return new Postgres(store);
+        if (store.isBlank()) {
+            throw new IllegalArgumentException("--store is empty; give a directory or a jdbc:postgresql:// URL");
         }
-        if (store.startsWith("jdbc:")) {
+        if (store.regionMatches(true, 0, "jdbc:postgresql://", 0, "jdbc:postgresql://".length())) {
+            return new Postgres("jdbc:postgresql://" + store.substring("jdbc:postgresql://".length()));
+        }
+        if (store.regionMatches(true, 0, "jdbc:", 0, "jdbc:".length())) {
             throw new IllegalArgumentException("--store takes a directory or a jdbc:postgresql:// URL, not " + store);
         }
         return new Embedded(Path.of(store).toAbsolutePath().normalize());
@@ -32,6 +36,21 @@ public sealed interface StoreLocation {
      * before it is acknowledged, or null when the commit itself guarantees that.
      */
     String flushAfterCommit();
+
+    /**
+     * A statement to run just before each commit that fails if the transaction can no longer
+     * commit, or null. PostgreSQL aborts a transaction at its first failed statement, and Axon runs
+     * snapshots best-effort, swallowing their errors; without this probe a COMMIT that PostgreSQL
+     * turned into a rollback could be acknowledged.
+     */
+    String probeBeforeCommit();
+
+    /**
+     * True when other processes may write the same store. Then no process may keep devices in
+     * memory between commands: a cached device would miss the others' events, and a rejection
+     * decided on it (which writes nothing, so meets no conflict) would be wrong.
+     */
+    boolean sharedByProcesses();
 
     /**
      * H2 file store. H2 writes commits to its file in the background (within WRITE_DELAY), so a
@@ -49,7 +68,15 @@ public sealed interface StoreLocation {
                 throw new UncheckedIOException("cannot create store directory " + directory, e);
             }
             String url = "jdbc:h2:file:" + directory.resolve("events") + ";MODE=PostgreSQL";
-            return pool(url, 4);
+            try {
+                return pool(url, 4);
+            } catch (RuntimeException failure) {
+                if (isLockedByAnotherProcess(failure)) {
+                    throw new StoreFailure("the embedded store in " + directory + " is in use by another msix "
+                            + "process; it serves one process at a time (use PostgreSQL to share a store)", failure);
+                }
+                throw failure;
+            }
         }
 
         @Override
@@ -58,8 +85,29 @@ public sealed interface StoreLocation {
         }
 
         @Override
+        public String probeBeforeCommit() {
+            return null;
+        }
+
+        /** H2 locks its file: one process at a time. */
+        @Override
+        public boolean sharedByProcesses() {
+            return false;
+        }
+
+        @Override
         public String describe() {
             return "embedded store in " + directory;
+        }
+
+        /** H2's error 90020: "database may be already in use" (another process holds the file lock). */
+        private static boolean isLockedByAnotherProcess(Throwable failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -73,6 +121,16 @@ public sealed interface StoreLocation {
         @Override
         public String flushAfterCommit() {
             return null;
+        }
+
+        @Override
+        public String probeBeforeCommit() {
+            return "SELECT 1";
+        }
+
+        @Override
+        public boolean sharedByProcesses() {
+            return true;
         }
 
         @Override

@@ -16,11 +16,11 @@ public sealed interface Outcome {
     }
 
     /**
-     * True when a retry of this command is sure to get the same answer whatever happens after it:
-     * it recorded events (so its id is remembered) or it was itself a duplicate of such a command.
-     * Rejections and accepted no-ops are decided afresh on retry (rules.md, "Retries").
+     * True when the command left its mark or found one: it recorded events, or it was a duplicate of
+     * a command that did. False for rejections and accepted no-ops, which record nothing and which a
+     * retry decides afresh (rules.md, "Retries"), possibly differently if anything came after them.
      */
-    default boolean isRemembered() {
+    default boolean isSettled() {
         return this instanceof Accepted accepted && (accepted.duplicate() || !accepted.events().isEmpty());
     }
 
