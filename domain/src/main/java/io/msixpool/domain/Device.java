@@ -115,7 +115,12 @@ public class Device {
         if (digest != null && recentCommands.isDuplicate(command.commandId(), digest)) {
             return Decision.DUPLICATE;
         }
-        List<DeviceEvent> events = DeviceRules.decide(state, command);
+        List<DeviceEvent> events;
+        try {
+            events = DeviceRules.decide(state, command);
+        } catch (Rejection rejection) {
+            throw state.known() ? rejection : rejection.onNewDevice();
+        }
         MetaData metaData = digest == null
                 ? MetaData.emptyInstance()
                 : MetaData.with(COMMAND_ID, command.commandId()).and(COMMAND_DIGEST, digest);

@@ -9,14 +9,33 @@ import org.axonframework.commandhandling.CommandExecutionException;
  */
 public final class Rejection extends CommandExecutionException {
     private final RejectionCode code;
+    private final boolean deviceIsNew;
 
     public Rejection(RejectionCode code, String message) {
+        this(code, message, false);
+    }
+
+    private Rejection(RejectionCode code, String message, boolean deviceIsNew) {
         super(message, null, code, false);
         this.code = code;
+        this.deviceIsNew = deviceIsNew;
     }
 
     public RejectionCode code() {
         return code;
+    }
+
+    /**
+     * True when the command was refused on a device that does not exist (yet). The engine must then
+     * roll its unit of work back, or Axon would save the empty aggregate it created for the command.
+     */
+    public boolean deviceIsNew() {
+        return deviceIsNew;
+    }
+
+    /** The same rejection, marked as refused on a device that does not exist. */
+    public Rejection onNewDevice() {
+        return new Rejection(code, getMessage(), true);
     }
 
     /** The code of any throwable that carries one in its details, as Axon hands it back to callers. */
