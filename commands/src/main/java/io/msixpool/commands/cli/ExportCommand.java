@@ -3,10 +3,7 @@ package io.msixpool.commands.cli;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
 import io.msixpool.replay.EventLogFormat;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,8 +19,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+        PrintWriter out = Msix.bufferedStdout();
         try (Engine engine = store.open()) {
             EventLog.read(engine).forEach(logged -> out.println(EventLogFormat.write(logged)));
         }

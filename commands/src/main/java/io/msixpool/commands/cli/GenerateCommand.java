@@ -3,10 +3,7 @@ package io.msixpool.commands.cli;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.fixtures.Workload;
 import io.msixpool.fixtures.WorkloadShape;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +36,7 @@ final class GenerateCommand implements Callable<Integer> {
         WorkloadShape fleet = WorkloadShape.fleet(devices);
         WorkloadShape shape = new WorkloadShape(devices, pfs, vfs, fleet.invalidShare(), fleet.retryShare());
         Workload workload = new Workload(seed, shape, "dpu");
-        PrintWriter out = new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+        PrintWriter out = Msix.bufferedStdout();
         for (int i = 0; i < count; i++) {
             out.println(Json.mapper().writeValueAsString(workload.next()));
         }

@@ -1,5 +1,9 @@
 package io.msixpool.commands.cli;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +52,14 @@ public final class Msix implements Runnable {
                     .append(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
         }
         return text.toString();
+    }
+
+    /**
+     * Standard output behind a 64 KiB buffer, for commands that stream many lines (export,
+     * generate): picocli's own writer flushes every line, which would dominate a million-line log.
+     */
+    static PrintWriter bufferedStdout() {
+        return new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
     }
 
     @Override

@@ -29,7 +29,6 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
@@ -55,16 +54,14 @@ public final class Engine implements AutoCloseable {
     /** Another writer (another node) appended first: decide again on the new state, this many times. */
     private static final int CONFLICT_RETRIES = 20;
 
-    private final StoreLocation location;
     private final HikariDataSource dataSource;
     private final JdbcTransactions transactions;
     private final JdbcEventStorageEngine storage;
     private final Cache devices;
     private final Configuration axon;
 
-    private Engine(StoreLocation location, HikariDataSource dataSource, JdbcTransactions transactions,
+    private Engine(HikariDataSource dataSource, JdbcTransactions transactions,
                    JdbcEventStorageEngine storage, Cache devices, Configuration axon) {
-        this.location = location;
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.storage = storage;
@@ -111,7 +108,7 @@ public final class Engine implements AutoCloseable {
                             .registerEventHandler(c -> c.getComponent(PoolProjection.class)))
                     .buildConfiguration();
             axon.start();
-            return new Engine(location, dataSource, transactions, storage, devices, axon);
+            return new Engine(dataSource, transactions, storage, devices, axon);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -200,10 +197,6 @@ public final class Engine implements AutoCloseable {
         return axon.queryGateway().query(new PoolQuery(device), PoolQueries.POOL_VIEW).join();
     }
 
-    public EventStore eventStore() {
-        return axon.eventStore();
-    }
-
     /** Every stored event in global order, as far as the store holds them now (no waiting for more). */
     public Stream<? extends TrackedEventMessage<?>> allEvents() {
         return storage.readEvents(null, false);
@@ -211,10 +204,6 @@ public final class Engine implements AutoCloseable {
 
     public Configuration axon() {
         return axon;
-    }
-
-    public StoreLocation location() {
-        return location;
     }
 
     @Override

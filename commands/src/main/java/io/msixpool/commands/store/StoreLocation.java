@@ -29,8 +29,6 @@ public sealed interface StoreLocation {
 
     HikariDataSource open();
 
-    String describe();
-
     /**
      * A statement to run after each commit so that the commit has reached the operating system
      * before it is acknowledged, or null when the commit itself guarantees that.
@@ -95,10 +93,6 @@ public sealed interface StoreLocation {
             return false;
         }
 
-        @Override
-        public String describe() {
-            return "embedded store in " + directory;
-        }
 
         /** H2's error 90020: "database may be already in use" (another process holds the file lock). */
         private static boolean isLockedByAnotherProcess(Throwable failure) {
@@ -133,10 +127,6 @@ public sealed interface StoreLocation {
             return true;
         }
 
-        @Override
-        public String describe() {
-            return "PostgreSQL at " + url.replaceAll("password=[^&]*", "password=***");
-        }
     }
 
     private static HikariDataSource pool(String url, int size) {

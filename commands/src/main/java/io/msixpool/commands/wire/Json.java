@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON configuration for the wire, the event store and the exported log. */
+/**
+ * The JSON configuration of the wire (strict: unknown fields, floats for ints, duplicate keys and
+ * trailing text are refused) and of the event store. The exported log's format is replay's
+ * EventLogFormat, which commands depends on and so cannot share this.
+ */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())

@@ -115,7 +115,7 @@ class CliContractTest {
             String store = TestStores.fresh(k);
             List<Line> input = input();
             String stdin = input.stream().map(Line::text).collect(Collectors.joining("\n", "", "\n"));
-            MsixProcess.Result result = CliRuns.run(stdin, "apply", "--store", store, "--actor", ACTOR);
+            MsixProcess.Result result = MsixProcess.run(stdin, "apply", "--store", store, "--actor", ACTOR);
             List<ObjectNode> results = new ArrayList<>();
             if (result.exitCode() == 0) {
                 result.lines().forEach(line -> results.add(object(line)));
@@ -204,7 +204,7 @@ class CliContractTest {
     @MethodSource("io.msixpool.commands.support.TestStores#both")
     void poolOfAnUnknownDevicePrintsUnknownDeviceAndExits3(TestStores.Kind kind) {
         Applied applied = applied(kind);
-        MsixProcess.Result result = CliRuns.run("", "pool", "--store", applied.store(), "--device", "nope");
+        MsixProcess.Result result = MsixProcess.run("", "pool", "--store", applied.store(), "--device", "nope");
         assertEquals(3, result.exitCode(), () -> describe(result));
         List<String> lines = CliRuns.nonBlank(result.lines());
         assertEquals(1, lines.size(), () -> describe(result));
@@ -298,7 +298,7 @@ class CliContractTest {
         String reused = "{\"type\":\"Reclaim\",\"device\":\"bf3-a\",\"pf\":\"nvme1\",\"commandId\":\"reclaim-nvme0\"}";
         String stdin = String.join("\n", resend) + "\n" + reused + "\n";
 
-        MsixProcess.Result again = CliRuns.run(stdin, "apply", "--store", applied.store());
+        MsixProcess.Result again = MsixProcess.run(stdin, "apply", "--store", applied.store());
         assertEquals(0, again.exitCode(), () -> describe(again));
         assertEquals(4, again.lines().size(), () -> describe(again));
         for (int i = 0; i < resend.size(); i++) {
@@ -335,7 +335,7 @@ class CliContractTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             Map<List<String>, Future<MsixProcess.Result>> running = new LinkedHashMap<>();
-            calls.keySet().forEach(args -> running.put(args, pool.submit(() -> CliRuns.run("", args.toArray(String[]::new)))));
+            calls.keySet().forEach(args -> running.put(args, pool.submit(() -> MsixProcess.run("", args.toArray(String[]::new)))));
             List<String> failures = new ArrayList<>();
             for (var call : running.entrySet()) {
                 MsixProcess.Result result = call.getValue().get(2, TimeUnit.MINUTES);

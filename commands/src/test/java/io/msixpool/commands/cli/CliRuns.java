@@ -9,15 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.support.MsixProcess;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** Helpers shared by the command line tests: run {@code msix} as a child process and read its JSON lines. */
@@ -27,48 +20,6 @@ final class CliRuns {
     private CliRuns() {
     }
 
-    /**
-     * {@link MsixProcess#builder} with the quick JIT alone, as the launcher runs short calls: test runs are
-     * short, and on a small machine the optimising compiler's threads cost more than they win back.
-     */
-    static ProcessBuilder builder(String... args) {
-        ProcessBuilder builder = MsixProcess.builder(args);
-        builder.command().add(1, "-XX:TieredStopAtLevel=1");
-        return builder;
-    }
-
-    /** Runs {@code msix args} to completion with {@code stdin} as input (killed after 3 minutes). */
-    static MsixProcess.Result run(String stdin, String... args) {
-        try {
-            Path out = Files.createTempFile("msix-out", ".txt");
-            Path err = Files.createTempFile("msix-err", ".txt");
-            Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            try {
-                try (OutputStream in = process.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException ended) {
-                    // the process ended without reading all its input; its exit code tells
-                }
-                if (!process.waitFor(3, TimeUnit.MINUTES)) {
-                    fail("msix " + String.join(" ", args) + " did not end within 3 minutes");
-                }
-            } finally {
-                process.destroyForcibly();
-            }
-            MsixProcess.Result result = new MsixProcess.Result(process.exitValue(), Files.readString(out),
-                    Files.readString(err));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** One JSON object, or a test failure naming the line. */
     static ObjectNode object(String line) {
         try {
             JsonNode node = JSON.readTree(line);
@@ -83,7 +34,7 @@ final class CliRuns {
 
     /** {@code msix pool} of a known device, as JSON; fails unless it exits 0 with one JSON line. */
     static ObjectNode pool(String store, String device) {
-        MsixProcess.Result result = run("", "pool", "--store", store, "--device", device);
+        MsixProcess.Result result = MsixProcess.run("", "pool", "--store", store, "--device", device);
         assertEquals(0, result.exitCode(), () -> "pool --device " + device + " failed: " + describe(result));
         List<String> lines = nonBlank(result.lines());
         assertEquals(1, lines.size(), () -> "pool prints one JSON line: " + describe(result));
@@ -92,7 +43,7 @@ final class CliRuns {
 
     /** {@code msix export}, every line parsed. */
     static List<ObjectNode> export(String store) {
-        MsixProcess.Result result = run("", "export", "--store", store);
+        MsixProcess.Result result = MsixProcess.run("", "export", "--store", store);
         assertEquals(0, result.exitCode(), () -> "export failed: " + describe(result));
         List<ObjectNode> events = new ArrayList<>();
         for (String line : result.lines()) {

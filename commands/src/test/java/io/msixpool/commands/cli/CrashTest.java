@@ -119,7 +119,7 @@ class CrashTest {
     private static Reference reference(TestStores.Kind kind) {
         long started = System.nanoTime();
         String store = TestStores.fresh(kind);
-        MsixProcess.Result run = CliRuns.run(String.join("\n", LINES) + "\n", "apply", "--store", store);
+        MsixProcess.Result run = MsixProcess.run(String.join("\n", LINES) + "\n", "apply", "--store", store);
         assertEquals(0, run.exitCode(), () -> "the uncrashed apply: " + describe(run));
         assertEquals(COMMANDS, run.lines().size(), () -> "one result per command: " + describe(run));
         List<ObjectNode> results = run.lines().stream().map(CliRuns::object).toList();
@@ -153,7 +153,7 @@ class CrashTest {
 
         // 1. apply the whole stream, and SIGKILL it once killAfter result lines have been read
         Path err = Files.createTempFile("msix-crash-err", ".txt");
-        Process apply = CliRuns.builder("apply", "--store", store).redirectError(err.toFile()).start();
+        Process apply = MsixProcess.builder("apply", "--store", store).redirectError(err.toFile()).start();
         Thread writer = new Thread(() -> feed(apply, LINES), "crash-test-writer");
         writer.setDaemon(true);
         writer.start();
@@ -229,7 +229,7 @@ class CrashTest {
         System.out.println("CrashTest: " + crash + ", killed at " + seconds(started) + " s");
 
         // 3. the client resends the unacknowledged tail, same lines, same commandIds
-        MsixProcess.Result resent = CliRuns.run(String.join("\n", LINES.subList(k, COMMANDS)) + "\n",
+        MsixProcess.Result resent = MsixProcess.run(String.join("\n", LINES.subList(k, COMMANDS)) + "\n",
                 "apply", "--store", store);
         assertEquals(0, resent.exitCode(), () -> crash + ": the resending apply: " + describe(resent));
         assertEquals(COMMANDS - k, resent.lines().size(), () -> crash + ": one result per resent line");
