@@ -1,13 +1,29 @@
 package io.msixpool.replay;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
  * Where and how an event was recorded (docs/event-log.md): its global position in the store, its
- * sequence in the device's stream, when, which command id (null when the client sent none) and
- * which actor caused it.
+ * sequence in the device's stream, when (always written with exactly three fraction digits, the
+ * store's precision, so the chain hashes the same text that is exported), which command id (null
+ * when the client sent none), which actor caused it, and the two links of the tamper-evident chain:
+ * {@code prev}, the hash of the device's previous event, and {@code hash}, this event's own.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Envelope(long position, long sequence, Instant timestamp, String commandId, String actor) {
+public record Envelope(
+        long position,
+        long sequence,
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSX", timezone = "UTC")
+        Instant timestamp,
+        String commandId,
+        String actor,
+        String prev,
+        String hash) {
+
+    /** The same envelope carrying its chain links. */
+    public Envelope chained(String prev, String hash) {
+        return new Envelope(position, sequence, timestamp, commandId, actor, prev, hash);
+    }
 }

@@ -25,9 +25,23 @@ public final class EventLogFormat {
     }
 
     public static String write(LoggedEvent logged) {
+        return tree(logged).toString();
+    }
+
+    /** The line as a JSON tree: what {@link #write} writes and what {@link Chain} hashes. */
+    public static ObjectNode tree(LoggedEvent logged) {
         ObjectNode line = JSON.valueToTree(logged.event());
         line.set(ENVELOPE, JSON.valueToTree(logged.envelope()));
-        return line.toString();
+        return line;
+    }
+
+    /** Parses one line into its JSON tree, as {@link Chain#hashOf(ObjectNode)} takes it. */
+    public static ObjectNode parse(String line) {
+        try {
+            return (ObjectNode) JSON.readTree(line);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalArgumentException("not an event log line: " + line, e);
+        }
     }
 
     public static LoggedEvent read(String line) {

@@ -107,6 +107,7 @@ public final class Engine implements AutoCloseable {
                     .eventProcessing(processing -> processing.usingSubscribingEventProcessors()
                             .registerEventHandler(c -> c.getComponent(PoolProjection.class)))
                     .buildConfiguration();
+            axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage));
             axon.start();
             return new Engine(dataSource, transactions, storage, devices, axon);
         } catch (RuntimeException e) {

@@ -23,7 +23,9 @@ public final class EventLog {
                 domain.getSequenceNumber(),
                 message.getTimestamp(),
                 (String) message.getMetaData().get(io.msixpool.domain.Device.COMMAND_ID),
-                (String) message.getMetaData().get(Engine.ACTOR));
+                (String) message.getMetaData().get(Engine.ACTOR),
+                (String) message.getMetaData().get(ChainStamp.PREV),
+                (String) message.getMetaData().get(ChainStamp.HASH));
         return new LoggedEvent((DeviceEvent) message.getPayload(), envelope);
     }
 }

@@ -1,0 +1,79 @@
+package io.msixpool.commands.engine;
+
+import io.msixpool.domain.Device;
+import io.msixpool.domain.event.DeviceEvent;
+import io.msixpool.replay.Chain;
+import io.msixpool.replay.Envelope;
+import io.msixpool.replay.LoggedEvent;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.messaging.MessageDispatchInterceptor;
+
+/**
+ * Links every event into its device's tamper-evident chain as it is stored: Axon hands this
+ * interceptor a command's events just before appending them, inside the command's transaction, and
+ * each leaves with {@code prev} (the hash of the device's previous event) and {@code hash} in its
+ * metadata, which the export writes into the envelope (docs/event-log.md).
+ *
+ * <p>The previous hash is read from the store, in the same transaction: a previous event that
+ * another writer committed concurrently would also have taken this event's sequence, so the append
+ * fails and the command is decided again, and the chain can never fork. The timestamp is cut to
+ * the store's millisecond precision here, so what is hashed is exactly what is read back.
+ */
+final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
+    static final String PREV = "prev";
+    static final String HASH = "hash";
+
+    private final EventStorageEngine storage;
+
+    ChainStamp(EventStorageEngine storage) {
+        this.storage = storage;
+    }
+
+    @Override
+    public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
+        Map<String, String> heads = new HashMap<>(); // device -> hash of its latest event in this batch
+        List<EventMessage<?>> stamped = new ArrayList<>(messages.size());
+        for (EventMessage<?> message : messages) {
+            stamped.add(message instanceof DomainEventMessage<?> event ? stamp(event, heads) : message);
+        }
+        return (index, message) -> stamped.get(index);
+    }
+
+    private EventMessage<?> stamp(DomainEventMessage<?> event, Map<String, String> heads) {
+        String device = event.getAggregateIdentifier();
+        long sequence = event.getSequenceNumber();
+        String prev = heads.containsKey(device) ? heads.get(device) : storedHash(device, sequence - 1);
+        var at = event.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
+        Envelope envelope = new Envelope(0, sequence, at,
+                (String) event.getMetaData().get(Device.COMMAND_ID),
+                (String) event.getMetaData().get(Engine.ACTOR), prev, null);
+        String hash = Chain.hashOf(new LoggedEvent((DeviceEvent) event.getPayload(), envelope));
+        heads.put(device, hash);
+        return new GenericDomainEventMessage<>(event.getType(), device, sequence, event.getPayload(),
+                event.getMetaData().and(PREV, prev).and(HASH, hash), event.getIdentifier(), at);
+    }
+
+    private String storedHash(String device, long sequence) {
+        if (sequence < 0) {
+            return Chain.GENESIS;
+        }
+        var stream = storage.readEvents(device, sequence);
+        if (!stream.hasNext()) {
+            throw new IllegalStateException("device " + device + " has no event " + sequence + " to chain to");
+        }
+        DomainEventMessage<?> previous = stream.next();
+        if (previous.getSequenceNumber() != sequence || !(previous.getMetaData().get(HASH) instanceof String hash)) {
+            throw new IllegalStateException("device " + device + " event " + sequence + " carries no chain hash");
+        }
+        return hash;
+    }
+}
