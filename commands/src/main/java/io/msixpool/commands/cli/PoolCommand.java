@@ -3,7 +3,6 @@ package io.msixpool.commands.cli;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
-import io.msixpool.domain.RejectionCode;
 import io.msixpool.domain.Shape;
 import io.msixpool.projections.PoolView;
 import java.util.Optional;
@@ -39,13 +38,12 @@ final class PoolCommand implements Callable<Integer> {
         try (Engine engine = store.open()) {
             Optional<PoolView> view = engine.pool(device);
             if (view.isEmpty()) {
-                spec.commandLine().getOut().println(new Outcome.Rejected(RejectionCode.UNKNOWN_DEVICE,
-                        "no PF has been provisioned on device " + device).toJsonLine());
+                spec.commandLine().getOut().println(Outcome.Rejected.unknownDevice(device).toJsonLine());
                 return Msix.UNKNOWN_DEVICE;
             }
             spec.commandLine().getOut().println(table
                     ? PoolTable.render(view.get())
-                    : Json.mapper().writeValueAsString(view.get()));
+                    : Json.write(view.get()));
         }
         return 0;
     }

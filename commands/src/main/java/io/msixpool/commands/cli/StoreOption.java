@@ -27,4 +27,8 @@ final class StoreOption {
     Engine open() {
         return Engine.open(location);
     }
+
+    StoreLocation location() {
+        return location;
+    }
 }

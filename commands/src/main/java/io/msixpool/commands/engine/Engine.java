@@ -15,6 +15,8 @@ import io.msixpool.projections.PoolProjection;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,17 @@ import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.extensions.reactor.commandhandling.gateway.DefaultReactorCommandGateway;
+import org.axonframework.extensions.reactor.commandhandling.gateway.ReactorCommandGateway;
+import org.axonframework.messaging.StreamableMessageSource;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
@@ -53,12 +66,18 @@ public final class Engine implements AutoCloseable {
     static final int CACHED_DEVICES = 10_000;
     /** Another writer (another node) appended first: decide again on the new state, this many times. */
     private static final int CONFLICT_RETRIES = 20;
+    /** How often a watchable engine polls the store for events that other processes appended. */
+    static final Duration WATCH_POLL = Duration.ofMillis(100);
+    static final int WATCH_BATCH = 256;
+    /** The tracking processor that feeds watchers: it follows the store, so it sees every writer. */
+    private static final String WATCH_FEED = "pool-watch-feed";
 
     private final HikariDataSource dataSource;
     private final JdbcTransactions transactions;
     private final JdbcEventStorageEngine storage;
     private final Cache devices;
     private final Configuration axon;
+    private final ReactorCommandGateway gateway;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions,
                    JdbcEventStorageEngine storage, Cache devices, Configuration axon) {
@@ -67,9 +86,24 @@ public final class Engine implements AutoCloseable {
         this.storage = storage;
         this.devices = devices;
         this.axon = axon;
+        this.gateway = DefaultReactorCommandGateway.builder().commandBus(axon.commandBus()).build();
     }
 
+    /** An engine for deciding commands and reading pools (the command line): nobody watches. */
     public static Engine open(StoreLocation location) {
+        return open(location, false);
+    }
+
+    /**
+     * An engine whose pool watchers (subscription queries on {@link PoolQuery}) get a new view after
+     * every change of their device, whichever process or node wrote it: a tracking processor follows
+     * the store from its head, so watchers only ever see committed events. {@code msix serve} uses it.
+     */
+    public static Engine openWatchable(StoreLocation location) {
+        return open(location, true);
+    }
+
+    private static Engine open(StoreLocation location, boolean watchable) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         HikariDataSource dataSource = location.open();
         try {
@@ -93,7 +127,15 @@ public final class Engine implements AutoCloseable {
                     .configureMessageSerializer(c -> serializer)
                     .configureTransactionManager(c -> transactions)
                     .configureCommandBus(CommandBusFactory::create)
-                    .configureEmbeddedEventStore(c -> storage)
+                    .configureEventStore(c -> {
+                        EmbeddedEventStore store = EmbeddedEventStore.builder()
+                                .storageEngine(storage)
+                                .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore"))
+                                .fetchDelay(WATCH_POLL.toMillis())
+                                .build();
+                        c.onShutdown(store::shutDown);
+                        return store;
+                    })
                     .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
                             .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
                                     c.snapshotter(), SNAPSHOT_EVERY))
@@ -104,8 +146,11 @@ public final class Engine implements AutoCloseable {
                     .registerComponent(PoolProjection.class, c -> new PoolProjection(
                             c.getComponent(DeviceStates.class), c.queryUpdateEmitter()))
                     .registerQueryHandler(c -> c.getComponent(PoolProjection.class))
-                    .eventProcessing(processing -> processing.usingSubscribingEventProcessors()
-                            .registerEventHandler(c -> c.getComponent(PoolProjection.class)))
+                    .eventProcessing(processing -> {
+                        if (watchable) {
+                            feedWatchers(processing);
+                        }
+                    })
                     .buildConfiguration();
             axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage));
             axon.start();
@@ -116,18 +161,38 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Decides one command for {@code actor}; a rule's refusal is an outcome, a store failure throws. */
+    private static void feedWatchers(EventProcessingConfigurer processing) {
+        processing.registerTrackingEventProcessor(WATCH_FEED, Configuration::eventStore,
+                        // Batches of events: a watcher gets one view per batch that changed its device.
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(WATCH_BATCH)
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
+                .registerTokenStore(WATCH_FEED, c -> new InMemoryTokenStore())
+                .registerEventHandler(c -> c.getComponent(PoolProjection.class))
+                .assignHandlerInstancesMatching(WATCH_FEED, handler -> handler instanceof PoolProjection);
+    }
+
+    /** Decides one command for {@code actor} on this thread; a rule's refusal is an outcome, a store failure throws. */
     public Outcome send(DeviceCommand command, String actor) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return decide(command, actor);
-            } catch (ConcurrencyException | AggregateStreamCreationException conflict) {
-                if (attempt >= CONFLICT_RETRIES) {
-                    throw new StoreFailure("device " + command.device() + " stayed contended after "
-                            + attempt + " attempts", conflict);
-                }
-            }
-        }
+        return withConflictRetries(decision(command, actor), command).block();
+    }
+
+    /**
+     * Decides one command for {@code actor} through Axon's reactive command gateway, on a thread of
+     * {@code workers} (deciding blocks on the store, so never on an event loop). The result arrives
+     * after the command's events committed; a rule's refusal is an outcome, a store failure an error.
+     */
+    public Mono<Outcome> submit(DeviceCommand command, String actor, Scheduler workers) {
+        return withConflictRetries(decision(command, actor), command).subscribeOn(workers);
+    }
+
+    /** Another writer took the device's next sequence: decide again on the new state. */
+    private static Mono<Outcome> withConflictRetries(Mono<Outcome> decision, DeviceCommand command) {
+        return decision.retryWhen(Retry.max(CONFLICT_RETRIES - 1)
+                .filter(failure -> failure instanceof ConcurrencyException
+                        || failure instanceof AggregateStreamCreationException)
+                .onRetryExhaustedThrow((spec, signal) -> new StoreFailure("device " + command.device()
+                        + " stayed contended after " + CONFLICT_RETRIES + " attempts", signal.failure())));
     }
 
     /**
@@ -156,7 +221,7 @@ public final class Engine implements AutoCloseable {
         Transaction group = transactions.startTransaction();
         try {
             for (DeviceCommand command : commands) {
-                Outcome outcome = decide(command, actor);
+                Outcome outcome = decision(command, actor).block();
                 outcomes.add(outcome);
                 if (!outcome.isSettled()) {
                     break;
@@ -176,14 +241,15 @@ public final class Engine implements AutoCloseable {
         return outcomes;
     }
 
-    private Outcome decide(DeviceCommand command, String actor) {
-        try {
-            Decision decision = axon.commandGateway().sendAndWait(
-                    new GenericCommandMessage<>(command, Map.of(ACTOR, actor)));
-            return Outcome.of(decision);
-        } catch (Rejection rejection) {
-            return new Outcome.Rejected(rejection.code(), rejection.getMessage());
-        }
+    /**
+     * One attempt at deciding, run by whichever thread subscribes: Axon's command bus handles the
+     * command on the dispatching thread, which is what keeps a group's commands in its transaction.
+     */
+    private Mono<Outcome> decision(DeviceCommand command, String actor) {
+        return gateway.<Decision>send(new GenericCommandMessage<>(command, Map.of(ACTOR, actor)))
+                .map(Outcome::of)
+                .onErrorResume(Rejection.class,
+                        rejection -> Mono.just(new Outcome.Rejected(rejection.code(), rejection.getMessage())));
     }
 
     private static void rollBackQuietly(Transaction transaction) {
@@ -201,6 +267,22 @@ public final class Engine implements AutoCloseable {
     /** Every stored event in global order, as far as the store holds them now (no waiting for more). */
     public Stream<? extends TrackedEventMessage<?>> allEvents() {
         return storage.readEvents(null, false);
+    }
+
+    /** The stored events after global position {@code after}, in global order, as far as the store holds them now. */
+    public Stream<? extends TrackedEventMessage<?>> eventsAfter(long after) {
+        return storage.readEvents(after <= 0 ? null : GapAwareTrackingToken.newInstance(after, Set.of()), false);
+    }
+
+    /** True when the store answers a query now. */
+    public boolean storeAnswers() {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.setQueryTimeout(5);
+            statement.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     public Configuration axon() {

@@ -16,7 +16,7 @@ public final class EventLog {
         return engine.allEvents().map(EventLog::logged);
     }
 
-    static LoggedEvent logged(TrackedEventMessage<?> message) {
+    public static LoggedEvent logged(TrackedEventMessage<?> message) {
         DomainEventMessage<?> domain = (DomainEventMessage<?>) message;
         Envelope envelope = new Envelope(
                 message.trackingToken().position().orElseThrow(),

@@ -65,7 +65,10 @@ public sealed interface StoreLocation {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create store directory " + directory, e);
             }
-            String url = "jdbc:h2:file:" + directory.resolve("events") + ";MODE=PostgreSQL";
+            // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database under a
+            // graceful stop (msix serve on SIGTERM) while commands are still being decided; the
+            // engine closes it itself. A process that dies without closing loses nothing committed.
+            String url = "jdbc:h2:file:" + directory.resolve("events") + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE";
             try {
                 return pool(url, 4);
             } catch (RuntimeException failure) {

@@ -30,4 +30,13 @@ public final class Json {
     public static ObjectMapper mapper() {
         return MAPPER;
     }
+
+    /** {@code value} as one line of JSON; our own records always serialize. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
 }

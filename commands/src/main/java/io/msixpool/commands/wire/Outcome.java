@@ -42,6 +42,11 @@ public sealed interface Outcome {
     }
 
     record Rejected(RejectionCode code, String message) implements Outcome {
+        /** The answer to reading the pool of a device that has none (not a rule: nothing was decided). */
+        public static Rejected unknownDevice(String device) {
+            return new Rejected(RejectionCode.UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+        }
+
         @Override
         public ObjectNode toJson() {
             return Json.mapper().createObjectNode().put("ok", false).put("code", code.name()).put("message", message);

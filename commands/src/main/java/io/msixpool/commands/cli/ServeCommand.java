@@ -1,0 +1,96 @@
+package io.msixpool.commands.cli;
+
+import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.http.BusServer;
+import io.msixpool.commands.http.Tokens;
+import io.msixpool.commands.store.StoreLocation;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {
+                "Serves the HTTP bus (docs/http.md): commands, pools, live pool watches, the event log,",
+                "health and metrics, for clients holding a bearer token.",
+                "",
+                "Without --tokens, the first start writes STORE/tokens.json with one random operator",
+                "token (readable by its owner only) and later starts reuse it. Several servers may",
+                "share one PostgreSQL store (docs/cluster.md). SIGTERM stops it gracefully: commands",
+                "already received are decided and answered first.",
+                "",
+                "Example:",
+                "  msix serve --store ./store",
+                "  curl -H \"Authorization: Bearer $(jq -r '.[0].token' ./store/tokens.json)\" \\",
+                "       http://127.0.0.1:7070/v1/devices/bf3-a/pool"})
+final class ServeCommand implements Callable<Integer> {
+    static final int DEFAULT_PORT = 7070;
+
+    @Mixin
+    StoreOption store;
+
+    @Option(names = "--tokens", paramLabel = "FILE",
+            description = "JSON list of {\"name\",\"token\",\"role\"}, role operator or auditor "
+                    + "(default: STORE/tokens.json, created when missing; required for a PostgreSQL store)")
+    Path tokensFile;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address to listen on (default: ${DEFAULT-VALUE}, this machine only)")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT,
+            description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, not " + port);
+        }
+        Tokens tokens = loadTokens();
+        Engine engine = Engine.openWatchable(store.location());
+        BusServer server;
+        try {
+            server = BusServer.start(engine, tokens, bind, port);
+        } catch (RuntimeException cannotListen) {
+            engine.close();
+            throw cannotListen;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "msix-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on http://" + server.address().getHostString() + ":" + server.address().getPort());
+        out.flush();
+        server.awaitClose();
+        return 0;
+    }
+
+    private Tokens loadTokens() {
+        Path file = tokensFile;
+        if (file == null) {
+            if (!(store.location() instanceof StoreLocation.Embedded embedded)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "a PostgreSQL store has no directory for a tokens file: give --tokens FILE");
+            }
+            file = embedded.directory().resolve("tokens.json");
+            if (Tokens.createDefault(file)) {
+                spec.commandLine().getErr().println("msix: wrote a new operator token to " + file.toAbsolutePath()
+                        + " (readable by you only)");
+            } else {
+                spec.commandLine().getErr().println("msix: tokens from " + file.toAbsolutePath());
+            }
+        }
+        try {
+            return Tokens.read(file);
+        } catch (IllegalArgumentException bad) {
+            throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.msixpool.commands.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.msixpool.commands.wire.Outcome;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * What {@code GET /metrics} shows, in Prometheus text: commands by result (and by rejection code),
+ * the latency of deciding a command (a histogram), events appended by this node, open watches.
+ */
+final class BusMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer latency = Timer.builder("msix.command.latency")
+            .description("time from a well-formed command's arrival to its decision (after its commit)")
+            .serviceLevelObjectives(Stream.of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+                    .map(Duration::ofMillis).toArray(Duration[]::new))
+            .register(registry);
+    private final Counter eventsAppended = Counter.builder("msix.events.appended")
+            .description("events recorded by the commands this node decided").register(registry);
+    private final AtomicInteger watchers = new AtomicInteger();
+
+    BusMetrics() {
+        Gauge.builder("msix.watchers", watchers, AtomicInteger::get)
+                .description("open pool watch streams").register(registry);
+    }
+
+    void decided(Outcome outcome, Duration took) {
+        latency.record(took);
+        switch (outcome) {
+            case Outcome.Accepted accepted -> {
+                count(accepted.duplicate() ? "duplicate" : "accepted", "");
+                eventsAppended.increment(accepted.events().size());
+            }
+            case Outcome.Rejected rejected -> count("rejected", rejected.code().name());
+        }
+    }
+
+    void badRequest() {
+        count("bad_request", "BAD_REQUEST");
+    }
+
+    private void count(String result, String code) {
+        Counter.builder("msix.commands").description("commands received, by result and rejection code")
+                .tag("result", result).tag("code", code).register(registry).increment();
+    }
+
+    void watchOpened() {
+        watchers.incrementAndGet();
+    }
+
+    void watchClosed() {
+        watchers.decrementAndGet();
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,114 @@
+package io.msixpool.commands.http;
+
+import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.wire.CommandReader;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * {@code msix serve}: the HTTP bus (docs/http.md) on Reactor Netty in front of one {@link Engine}.
+ *
+ * <p>Event-loop threads only parse and write; deciding a command and reading the store block, so
+ * they run on {@link #workers}. Once a command was read in full it is decided to the end even if its
+ * client leaves (the answer is dropped, the client resends with its commandId), and the worker is
+ * never interrupted: an interrupt inside H2's file I/O closes the database.
+ *
+ * <p>{@link #close()} is the graceful stop for SIGTERM: no new connections, watch streams end,
+ * commands already received are decided and answered, then the engine closes.
+ */
+public final class BusServer implements AutoCloseable {
+    /** Worker threads deciding commands; more than the store's connections gains nothing. */
+    static final int WORKERS = 16;
+    /** Commands waiting for a worker before the bus answers 503: a bound on memory under overload. */
+    static final int QUEUED_COMMANDS = 10_000;
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Engine engine;
+    private final Scheduler workers = Schedulers.newBoundedElastic(WORKERS, QUEUED_COMMANDS, "msix-worker", 60, true);
+    private final Sinks.Empty<Void> stopping = Sinks.empty();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final DisposableServer server;
+    private volatile boolean draining;
+
+    private BusServer(Engine engine, Tokens tokens, String host, int port) {
+        this.engine = engine;
+        BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
+        this.server = HttpServer.create()
+                .host(host)
+                .port(port)
+                // A graceful dispose waits for the requests of these channels to finish.
+                .channelGroup(new DefaultChannelGroup(new DefaultEventExecutor()))
+                // Slow clients: a request whose bytes stop coming, or that takes too long in all,
+                // is cut off instead of holding a connection forever.
+                .readTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(30))
+                .idleTimeout(Duration.ofSeconds(120))
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(8192).maxHeaderSize(16384))
+                .handle(routes::handle)
+                .bindNow(Duration.ofSeconds(10));
+    }
+
+    public static BusServer start(Engine engine, Tokens tokens, String host, int port) {
+        return new BusServer(engine, tokens, host, port);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.address();
+    }
+
+    /** Blocks until the server was closed. */
+    public void awaitClose() {
+        server.onDispose().block();
+    }
+
+    Scheduler workers() {
+        return workers;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Completes when the server begins to stop: watch streams end with it. */
+    Mono<Void> stopping() {
+        return stopping.asMono();
+    }
+
+    /** Runs {@code work} counted as in flight, so that closing waits for it. */
+    <T> Mono<T> tracked(Mono<T> work) {
+        return Mono.defer(() -> {
+            inFlight.incrementAndGet();
+            return work.doFinally(signal -> inFlight.decrementAndGet());
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        stopping.tryEmitEmpty();
+        server.disposeNow(DRAIN_TIMEOUT);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        workers.dispose();
+        engine.close();
+    }
+}
