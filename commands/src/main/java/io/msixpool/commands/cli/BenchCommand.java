@@ -1,0 +1,69 @@
+package io.msixpool.commands.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.commands.bench.Bench;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {
+                "Measures msix-pool against a CRUD allocator (tables of PFs and VFs updated in place",
+                "under SELECT ... FOR UPDATE, same rules) and the disk's own fsync rate, on the same",
+                "machine and store type: accepted commands/s, events/s and latency at several client",
+                "counts; replay speed from the store and from an exported file beside the raw parse",
+                "rate; peak heap and bytes per device. Prints a table and writes a JSON file.",
+                "",
+                "Every contender gets the same generated stream (VM churn over many devices, some",
+                "rejected commands, some retries); each device's commands go in order through one client.",
+                "--quick is a smoke run (under a minute); docs/benchmarks.md holds a full run."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--store", paramLabel = "STORE",
+            description = "a directory under which each run gets a fresh embedded store (default: a temporary "
+                    + "directory), or a jdbc:postgresql:// URL (runs then share the database, each with its own devices)")
+    String store;
+
+    @Option(names = "--quick", description = "a smoke run: fewer commands per run")
+    boolean quick;
+
+    @Option(names = "--commands", paramLabel = "N", description = "commands per run (default: 20000, 400 with --quick)")
+    Integer commands;
+
+    @Option(names = "--clients", split = ",", paramLabel = "N[,N...]", defaultValue = "1,4,16,64",
+            description = "client counts (default: ${DEFAULT-VALUE})")
+    List<Integer> clients;
+
+    @Option(names = "--contenders", split = ",", paramLabel = "NAME[,NAME...]", defaultValue = "engine,http,crud",
+            description = "which contenders run (default: ${DEFAULT-VALUE})")
+    List<String> contenders;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-results.json",
+            description = "where the JSON results go (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        int perRun = commands != null ? commands : quick ? 400 : 20_000;
+        PrintWriter err = spec.commandLine().getErr();
+        Bench bench = new Bench(store, perRun, clients, contenders, line -> {
+            err.println(line);
+            err.flush();
+        });
+        ObjectNode results = bench.run();
+        Files.writeString(out, results.toPrettyString() + "\n");
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(Bench.table(results));
+        stdout.println("results: " + out.toAbsolutePath());
+        stdout.flush();
+        return 0;
+    }
+}
