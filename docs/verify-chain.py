@@ -4,6 +4,12 @@ Usage: verify-chain.py [LOG]  (standard input without LOG). Prints "ok N events"
 prints the first broken line (1-based), its position and why, and exits 1."""
 import hashlib, json, sys
 
+def unique(pairs):  # a repeated key would let readers disagree on a value that the hash covers once
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a key appears twice in one object")
+    return dict(pairs)
+
 def problem(line, heads):
     env = dict(line["envelope"])
     claimed, seq, prev = env.pop("hash"), env["sequence"], env["prev"]
@@ -22,7 +28,7 @@ heads, count = {}, 0
 with open(sys.argv[1], encoding="utf-8") if len(sys.argv) > 1 else sys.stdin as log:
     for count, text in enumerate(log, 1):
         try:
-            line = json.loads(text)
+            line = json.loads(text, object_pairs_hook=unique)
             why = problem(line, heads)
         except (ValueError, KeyError, TypeError) as e:
             line, why = {}, f"not a log line ({type(e).__name__}: {e})"

@@ -74,6 +74,11 @@ class VerifyChainScriptTest {
         tampered.set(edited, line.toString());
         assertBrokenAt(python, tampered, edited, "an added field");
 
+        // A repeated key: the hash covers the parsed value (the last), a reader may take the first.
+        tampered = new ArrayList<>(log);
+        tampered.set(edited, log.get(edited).replaceFirst("\\{\"type\":", "{\"msix\":999,\"type\":"));
+        assertBrokenAt(python, tampered, edited, "a repeated key", "line " + (edited + 1) + " (position None,");
+
         // A deleted line: the device's next event is the first broken line (one line earlier now).
         int deleted = edited;
         tampered = new ArrayList<>(log);
@@ -158,11 +163,14 @@ class VerifyChainScriptTest {
     }
 
     private void assertBrokenAt(String python, List<String> log, int index, String what) throws Exception {
-        Result result = verify(python, log);
         String position = EventLogFormat.parse(log.get(index)).get("envelope").get("position").asText();
+        assertBrokenAt(python, log, index, what, "line " + (index + 1) + " (position " + position + ",");
+    }
+
+    private void assertBrokenAt(String python, List<String> log, int index, String what, String start) throws Exception {
+        Result result = verify(python, log);
         assertEquals(1, result.exit, () -> what + ": " + result);
-        assertTrue(result.out.startsWith("line " + (index + 1) + " (position " + position + ","),
-                () -> what + " should break line " + (index + 1) + " (position " + position + "): " + result);
+        assertTrue(result.out.startsWith(start), () -> what + " should print <" + start + "...>: " + result);
     }
 
     /** The first line of that event type at or after {@code from} whose device has a later event. */
