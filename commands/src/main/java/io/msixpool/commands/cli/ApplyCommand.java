@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -36,12 +37,43 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--actor", paramLabel = "NAME",
-            description = "who is recorded as causing the events (default: cli:<user>)")
-    String actor = "cli:" + System.getProperty("user.name", "unknown");
+    /** An actor is hashed into the chain, so it is printable ASCII like a commandId (docs/event-log.md). */
+    static final int ACTOR_MAX_LENGTH = 64;
 
     @Spec
     CommandSpec spec;
+
+    private String actor = defaultActor(System.getProperty("user.name", "unknown"));
+
+    @Option(names = "--actor", paramLabel = "NAME",
+            description = "who is recorded as causing the events: 1..64 printable ASCII characters,"
+                    + " no spaces (default: cli:<user>)")
+    void actor(String name) {
+        if (name.isEmpty() || name.length() > ACTOR_MAX_LENGTH || !printable(name)) {
+            throw new ParameterException(spec.commandLine(), "--actor must be 1.." + ACTOR_MAX_LENGTH
+                    + " printable ASCII characters (0x21..0x7E, no spaces), got \"" + name + "\"");
+        }
+        actor = name;
+    }
+
+    String actor() {
+        return actor;
+    }
+
+    /** {@code cli:<user>}, every character outside 0x21..0x7E replaced by {@code _}, at most 64 characters. */
+    static String defaultActor(String user) {
+        StringBuilder name = new StringBuilder("cli:");
+        user.codePoints().forEach(ch -> name.append(isPrintable(ch) ? (char) ch : '_'));
+        return name.length() > ACTOR_MAX_LENGTH ? name.substring(0, ACTOR_MAX_LENGTH) : name.toString();
+    }
+
+    private static boolean printable(String name) {
+        return name.chars().allMatch(ApplyCommand::isPrintable);
+    }
+
+    private static boolean isPrintable(int ch) {
+        return ch >= 0x21 && ch <= 0x7E;
+    }
 
     @Override
     public Integer call() throws IOException {

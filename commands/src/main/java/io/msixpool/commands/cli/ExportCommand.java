@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
         description = {"Writes the whole event log to standard output, one event per line.",
                 "",
                 "Events come in global order, each with its envelope: position, device sequence,",
-                "timestamp, commandId and actor (docs/event-log.md)."})
+                "timestamp, commandId, actor and the chain links prev and hash (docs/event-log.md)."})
 final class ExportCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
