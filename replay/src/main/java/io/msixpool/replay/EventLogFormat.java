@@ -1,6 +1,7 @@
 package io.msixpool.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +17,9 @@ import io.msixpool.domain.event.DeviceEvent;
 public final class EventLogFormat {
     public static final String ENVELOPE = "envelope";
 
+    /** A repeated key is refused: the chain hashes the value a reader keeps, and readers disagree on which. */
     private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();

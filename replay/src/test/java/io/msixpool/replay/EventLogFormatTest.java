@@ -50,4 +50,11 @@ class EventLogFormatTest {
                 () -> EventLogFormat.read("{\"type\":\"Nope\"}"));
         assertTrue(refused.getMessage().contains("Nope"), refused.getMessage());
     }
+
+    @Test
+    void aLineWithARepeatedKeyIsRefused() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> EventLogFormat.read(
+                "{\"type\":\"VfOpened\",\"device\":\"bf3-a\",\"pf\":\"nvme0\",\"vf\":1,\"vf\":2}"));
+        assertTrue(refused.getMessage().contains("not an event log line"), refused.getMessage());
+    }
 }
