@@ -14,10 +14,10 @@ import org.axonframework.queryhandling.SubscriptionQueryMessage;
 
 /**
  * Serves pool views. Queries read the store (snapshot plus tail), so any process sees what any
- * other committed. Watchers get a new view once per command that changed their device, read after
- * the command's unit of work committed; unwatched devices cost nothing. Under group commit
- * (Engine.sendGroup) that is before the group's store transaction commits, so a watcher could see a
- * pool that a failed group then rolls back: whoever serves watchers must not group their commands.
+ * other committed. Watchers get a new view once per unit of work of the event handler that changed
+ * their device, read after it committed; unwatched devices cost nothing. Register it with a
+ * tracking processor (Engine.openWatchable does): that processor reads committed events only, from
+ * every writer, so a watcher never sees a view that a failed transaction later rolls back.
  */
 public class PoolProjection {
     private static final String CHANGED_DEVICES = PoolProjection.class.getName() + ".changed";

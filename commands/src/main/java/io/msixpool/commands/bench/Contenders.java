@@ -26,7 +26,7 @@ final class Contenders {
     private Contenders() {
     }
 
-    /** msix-pool in-process: Axon's command gateway, one transaction per command. */
+    /** msix-pool in-process: Axon's reactive command gateway with group commit, as msix serve decides. */
     static Contender engine(StoreLocation store) {
         Engine engine = Engine.open(store);
         return new Contender() {
@@ -35,7 +35,7 @@ final class Contenders {
             }
 
             public Outcome decide(DeviceCommand command) {
-                return engine.send(command, "bench");
+                return engine.submitGrouped(command, "bench").block();
             }
 
             public void close() {

@@ -2,6 +2,7 @@ package io.msixpool.commands.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.bench.Bench;
+import io.msixpool.commands.bench.BenchPlot;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "under SELECT ... FOR UPDATE, same rules) and the disk's own fsync rate, on the same",
                 "machine and store type: accepted commands/s, events/s and latency at several client",
                 "counts; replay speed from the store and from an exported file beside the raw parse",
-                "rate; peak heap and bytes per device. Prints a table and writes a JSON file.",
+                "rate; peak heap and bytes per device. Prints a table and writes a JSON file and,",
+                "beside it, an SVG plot of throughput against clients.",
                 "",
                 "Every contender gets the same generated stream (VM churn over many devices, some",
                 "rejected commands, some retries); each device's commands go in order through one client.",
@@ -60,9 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
         });
         ObjectNode results = bench.run();
         Files.writeString(out, results.toPrettyString() + "\n");
+        Path plot = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".svg");
+        Files.writeString(plot, BenchPlot.svg(results));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(Bench.table(results));
-        stdout.println("results: " + out.toAbsolutePath());
+        stdout.println("results: " + out.toAbsolutePath() + ", plot: " + plot.toAbsolutePath());
         stdout.flush();
         return 0;
     }

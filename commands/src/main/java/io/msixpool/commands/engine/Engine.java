@@ -39,7 +39,6 @@ import org.axonframework.extensions.reactor.commandhandling.gateway.DefaultReact
 import org.axonframework.extensions.reactor.commandhandling.gateway.ReactorCommandGateway;
 import org.axonframework.messaging.StreamableMessageSource;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -78,6 +77,7 @@ public final class Engine implements AutoCloseable {
     private final Cache devices;
     private final Configuration axon;
     private final ReactorCommandGateway gateway;
+    private GroupCommitter groupCommitter;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions,
                    JdbcEventStorageEngine storage, Cache devices, Configuration axon) {
@@ -177,15 +177,6 @@ public final class Engine implements AutoCloseable {
         return withConflictRetries(decision(command, actor), command).block();
     }
 
-    /**
-     * Decides one command for {@code actor} through Axon's reactive command gateway, on a thread of
-     * {@code workers} (deciding blocks on the store, so never on an event loop). The result arrives
-     * after the command's events committed; a rule's refusal is an outcome, a store failure an error.
-     */
-    public Mono<Outcome> submit(DeviceCommand command, String actor, Scheduler workers) {
-        return withConflictRetries(decision(command, actor), command).subscribeOn(workers);
-    }
-
     /** Another writer took the device's next sequence: decide again on the new state. */
     private static Mono<Outcome> withConflictRetries(Mono<Outcome> decision, DeviceCommand command) {
         return decision.retryWhen(Retry.max(CONFLICT_RETRIES - 1)
@@ -214,14 +205,23 @@ public final class Engine implements AutoCloseable {
      * @return the outcomes of the first 1..n commands, in order
      */
     public List<Outcome> sendGroup(List<DeviceCommand> commands, String actor) {
-        if (commands.isEmpty()) {
+        return sendGroupOf(commands.stream().map(command -> new Submission(command, actor)).toList());
+    }
+
+    /** A command and who sends it. */
+    public record Submission(DeviceCommand command, String actor) {
+    }
+
+    /** {@link #sendGroup} for commands of several senders. */
+    public List<Outcome> sendGroupOf(List<Submission> submissions) {
+        if (submissions.isEmpty()) {
             return List.of();
         }
         List<Outcome> outcomes = new ArrayList<>();
         Transaction group = transactions.startTransaction();
         try {
-            for (DeviceCommand command : commands) {
-                Outcome outcome = decision(command, actor).block();
+            for (Submission submission : submissions) {
+                Outcome outcome = decision(submission.command(), submission.actor()).block();
                 outcomes.add(outcome);
                 if (!outcome.isSettled()) {
                     break;
@@ -230,7 +230,8 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException failure) {
             rollBackQuietly(group);
             devices.removeAll();
-            return List.of(send(commands.get(0), actor));
+            Submission first = submissions.get(0);
+            return List.of(send(first.command(), first.actor()));
         }
         try {
             group.commit();
@@ -239,6 +240,23 @@ public final class Engine implements AutoCloseable {
             throw unknownOutcome; // the commit may have happened: deciding again could record twice
         }
         return outcomes;
+    }
+
+    /**
+     * Decides {@code command} in a group commit with whatever other commands are waiting (from any
+     * thread): one writer thread takes every waiting command, decides them in one transaction and
+     * completes each result after that commit. Concurrent callers thus share commits instead of
+     * queueing for one each; a lone caller waits for no one. {@code msix serve} sends this way.
+     */
+    public Mono<Outcome> submitGrouped(DeviceCommand command, String actor) {
+        return Mono.defer(() -> Mono.fromFuture(groupCommitter().submit(new Submission(command, actor)), true));
+    }
+
+    private synchronized GroupCommitter groupCommitter() {
+        if (groupCommitter == null) {
+            groupCommitter = new GroupCommitter(this);
+        }
+        return groupCommitter;
     }
 
     /**
@@ -291,6 +309,11 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (groupCommitter != null) {
+                groupCommitter.close(); // decides and answers what is already waiting
+            }
+        }
         try {
             axon.shutdown();
         } finally {

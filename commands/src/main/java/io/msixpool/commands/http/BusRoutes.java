@@ -160,7 +160,7 @@ final class BusRoutes {
      */
     private Mono<Outcome> decide(DeviceCommand command, Caller caller) {
         long start = System.nanoTime();
-        Mono<Outcome> decision = server.tracked(engine.submit(command, caller.name(), server.workers())
+        Mono<Outcome> decision = server.tracked(engine.submitGrouped(command, caller.name())
                 .doOnNext(outcome -> metrics.decided(outcome, Duration.ofNanos(System.nanoTime() - start))));
         return Mono.fromFuture(decision.toFuture(), true);
     }
