@@ -1,6 +1,7 @@
 package io.msixpool.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -23,9 +24,11 @@ import java.io.IOException;
 public final class EventLogFormat {
     public static final String ENVELOPE = "envelope";
 
+    /** A repeated key is refused: the hash covers one of its values, a reader could take another. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     /** An event lacking a field is refused, never read with a default (0, false, null) for it. */
     private static final ObjectReader EVENT = JSON.readerFor(DeviceEvent.class)

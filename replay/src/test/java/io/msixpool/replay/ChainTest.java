@@ -55,6 +55,13 @@ class ChainTest {
     }
 
     @Test
+    void aLineRepeatingAKeyIsNotALine() {
+        String line = EventLogFormat.write(RECLAIMED);
+        assertThrows(IllegalArgumentException.class, () -> EventLogFormat.parse(line.replace("{\"type\":", "{\"total\":0,\"type\":")));
+        assertThrows(IllegalArgumentException.class, () -> EventLogFormat.read(line.replace("\"sequence\":5", "\"sequence\":5,\"sequence\":6")));
+    }
+
+    @Test
     void aStringOutsidePrintableAsciiIsRefused() {
         for (String actor : List.of("cli:j\u00f6rg", "cli:a\tb", "cli:\u007f")) {
             ObjectNode line = EventLogFormat.tree(new LoggedEvent(RECLAIMED.event(), new Envelope(1, 0,
