@@ -8,8 +8,9 @@ import java.time.Instant;
  * Where and how an event was recorded (docs/event-log.md): its global position in the store, its
  * sequence in the device's stream, when (always written with exactly three fraction digits, the
  * store's precision, so the chain hashes the same text that is exported), which command id (null
- * when the client sent none), which actor caused it, and the two links of the tamper-evident chain:
- * {@code prev}, the hash of the device's previous event, and {@code hash}, this event's own.
+ * when the client sent none), which actor caused it, the revision of the event's JSON it was stored
+ * in, and the two links of the tamper-evident chain: {@code prev}, the hash of the device's previous
+ * event, and {@code hash}, this event's own.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Envelope(
@@ -19,11 +20,17 @@ public record Envelope(
         Instant timestamp,
         String commandId,
         String actor,
+        String revision,
         String prev,
         String hash) {
 
     /** The same envelope carrying its chain links. */
     public Envelope chained(String prev, String hash) {
-        return new Envelope(position, sequence, timestamp, commandId, actor, prev, hash);
+        return new Envelope(position, sequence, timestamp, commandId, actor, revision, prev, hash);
+    }
+
+    /** The same envelope naming another revision: what a reader sees once it upcast the event. */
+    public Envelope inRevision(String newRevision) {
+        return new Envelope(position, sequence, timestamp, commandId, actor, newRevision, prev, hash);
     }
 }

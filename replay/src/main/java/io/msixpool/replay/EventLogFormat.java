@@ -2,27 +2,37 @@ package io.msixpool.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.msixpool.domain.event.DeviceEvent;
+import java.io.IOException;
 
 /**
  * The exported log, one JSON object a line: the event's own wire.md fields (type first) and one
  * more field, {@code envelope}. Keeping the envelope in its own object means no envelope name can
  * ever collide with an event field, now or after an event gains a field.
+ *
+ * <p>A line holds the event as it was stored, in the revision named by {@code envelope.revision};
+ * {@link #read} upcasts it to the current revision. So verify the chain on lines
+ * ({@code Chain.hashOf(EventLogFormat.parse(line))}), not on what {@link #read} returns.
  */
 public final class EventLogFormat {
     public static final String ENVELOPE = "envelope";
 
-    /** A repeated key is refused: the chain hashes the value a reader keeps, and readers disagree on which. */
+    /** A repeated key is refused: the hash covers one of its values, a reader could take another. */
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    /** An event lacking a field is refused, never read with a default (0, false, null) for it. */
+    private static final ObjectReader EVENT = JSON.readerFor(DeviceEvent.class)
+            .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     private EventLogFormat() {
     }
@@ -31,10 +41,15 @@ public final class EventLogFormat {
         return tree(logged).toString();
     }
 
-    /** The line as a JSON tree: what {@link #write} writes and what {@link Chain} hashes. */
+    /** The line of a current-revision event as a JSON tree: what {@link #write} writes. */
     public static ObjectNode tree(LoggedEvent logged) {
-        ObjectNode line = JSON.valueToTree(logged.event());
-        line.set(ENVELOPE, JSON.valueToTree(logged.envelope()));
+        return line(JSON.valueToTree(logged.event()), logged.envelope());
+    }
+
+    /** The line of an event whose JSON is {@code event} (as stored), with its envelope: what export writes and the chain hashes. */
+    public static ObjectNode line(ObjectNode event, Envelope envelope) {
+        ObjectNode line = event.deepCopy();
+        line.set(ENVELOPE, JSON.valueToTree(envelope));
         return line;
     }
 
@@ -47,12 +62,27 @@ public final class EventLogFormat {
         }
     }
 
+    /** The event of a line in its current revision ({@link Upcasters#CURRENT}), with its envelope. */
     public static LoggedEvent read(String line) {
+        return read(parse(line), Upcasters.CURRENT);
+    }
+
+    /**
+     * The event of a line, upcast by {@code upcasters} to its current revision, with its envelope
+     * naming that revision; position, prev and hash stay those of the line as stored.
+     */
+    public static LoggedEvent read(ObjectNode line, Upcasters upcasters) {
         try {
-            ObjectNode node = (ObjectNode) JSON.readTree(line);
-            Envelope envelope = JSON.treeToValue(node.remove(ENVELOPE), Envelope.class);
-            return new LoggedEvent(JSON.treeToValue(node, DeviceEvent.class), envelope);
-        } catch (JsonProcessingException | ClassCastException | IllegalArgumentException e) {
+            ObjectNode event = line.deepCopy();
+            Envelope envelope = JSON.treeToValue(event.remove(ENVELOPE), Envelope.class);
+            if (envelope == null) {
+                throw new IllegalArgumentException("no envelope");
+            }
+            ObjectNode current = upcasters.upcast(event, envelope.revision());
+            DeviceEvent read = EVENT.readValue(current);
+            String revision = envelope.revision() == null ? null : Upcasters.currentRevision(current.path("type").asText());
+            return new LoggedEvent(read, envelope.inRevision(revision));
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an event log line: " + line, e);
         }
     }

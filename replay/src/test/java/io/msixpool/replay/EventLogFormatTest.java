@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The exported line: the event's own wire.md JSON, then one {@code envelope} object (docs/event-log.md). */
 class EventLogFormatTest {
     private static final Envelope ENVELOPE =
-            new Envelope(42, 17, Instant.parse("2026-11-22T03:12:07.118Z"), "vm-0002", "cli:ops",
+            new Envelope(42, 17, Instant.parse("2026-11-22T03:12:07.118Z"), "vm-0002", "cli:ops", "1",
                     Chain.GENESIS, "ab".repeat(32));
 
     @Test
@@ -23,7 +23,7 @@ class EventLogFormatTest {
 
         assertEquals("{\"type\":\"VectorsAssigned\",\"device\":\"bf3-a\",\"pf\":\"nvme0\",\"vf\":2,\"msix\":12,"
                 + "\"envelope\":{\"position\":42,\"sequence\":17,\"timestamp\":\"2026-11-22T03:12:07.118Z\","
-                + "\"commandId\":\"vm-0002\",\"actor\":\"cli:ops\",\"prev\":\"" + Chain.GENESIS + "\","
+                + "\"commandId\":\"vm-0002\",\"actor\":\"cli:ops\",\"revision\":\"1\",\"prev\":\"" + Chain.GENESIS + "\","
                 + "\"hash\":\"" + "ab".repeat(32) + "\"}}", line);
     }
 
@@ -31,7 +31,7 @@ class EventLogFormatTest {
     void aLineReadsBackToTheSameEventAndEnvelope() {
         LoggedEvent logged = new LoggedEvent(
                 new VectorsReclaimed("bf3-a", "nvme0", List.of(new ReclaimedVf(0, 16), new ReclaimedVf(3, 8)), 24),
-                new Envelope(7, 3, Instant.parse("2026-11-22T03:12:07Z"), null, "demo", Chain.GENESIS, null));
+                new Envelope(7, 3, Instant.parse("2026-11-22T03:12:07Z"), null, "demo", "1", Chain.GENESIS, null));
 
         assertEquals(logged, EventLogFormat.read(EventLogFormat.write(logged)));
     }
@@ -39,7 +39,7 @@ class EventLogFormatTest {
     @Test
     void aCommandIdThatWasNotSentIsWrittenAsNull() {
         String line = EventLogFormat.write(new LoggedEvent(new VectorsAssigned("bf3-a", "nvme0", 2, 12),
-                new Envelope(1, 0, Instant.parse("2026-11-22T03:12:07Z"), null, "demo", Chain.GENESIS, null)));
+                new Envelope(1, 0, Instant.parse("2026-11-22T03:12:07Z"), null, "demo", "1", Chain.GENESIS, null)));
 
         assertTrue(line.contains("\"commandId\":null"), line);
     }

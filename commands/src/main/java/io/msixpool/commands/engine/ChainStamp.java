@@ -1,10 +1,11 @@
 package io.msixpool.commands.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.domain.Device;
-import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.replay.Chain;
 import io.msixpool.replay.Envelope;
-import io.msixpool.replay.LoggedEvent;
+import io.msixpool.replay.EventLogFormat;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
 
 /**
  * Links every event into its device's tamper-evident chain as it is stored: Axon hands this
@@ -26,16 +29,23 @@ import org.axonframework.messaging.MessageDispatchInterceptor;
  * <p>The previous hash is read from the store, in the same transaction: a previous event that
  * another writer committed concurrently would also have taken this event's sequence, so the append
  * fails and the command is decided again, and the chain can never fork. The timestamp is cut to
- * the store's millisecond precision here, so what is hashed is exactly what is read back.
+ * the store's millisecond precision here, and the payload hashed is the one serialized for the
+ * store, so what is hashed is exactly what the export writes back.
+ *
+ * <p>{@link Chain#hashOf} refuses a line with a string outside printable ASCII (an actor given
+ * through the Java API, say): the command then fails and records nothing, rather than record an
+ * event whose hash other languages could not recompute.
  */
 final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
     static final String PREV = "prev";
     static final String HASH = "hash";
 
     private final EventStorageEngine storage;
+    private final Serializer serializer;
 
-    ChainStamp(EventStorageEngine storage) {
+    ChainStamp(EventStorageEngine storage, Serializer serializer) {
         this.storage = storage;
+        this.serializer = serializer;
     }
 
     @Override
@@ -53,10 +63,12 @@ final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
         long sequence = event.getSequenceNumber();
         String prev = heads.containsKey(device) ? heads.get(device) : storedHash(device, sequence - 1);
         var at = event.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
+        // The payload exactly as the store will hold it and the export will write it.
+        SerializedObject<JsonNode> stored = event.serializePayload(serializer, JsonNode.class);
         Envelope envelope = new Envelope(0, sequence, at,
                 (String) event.getMetaData().get(Device.COMMAND_ID),
-                (String) event.getMetaData().get(Engine.ACTOR), prev, null);
-        String hash = Chain.hashOf(new LoggedEvent((DeviceEvent) event.getPayload(), envelope));
+                (String) event.getMetaData().get(Engine.ACTOR), stored.getType().getRevision(), prev, null);
+        String hash = Chain.hashOf(EventLogFormat.line((ObjectNode) stored.getData(), envelope));
         heads.put(device, hash);
         return new GenericDomainEventMessage<>(event.getType(), device, sequence, event.getPayload(),
                 event.getMetaData().and(PREV, prev).and(HASH, hash), event.getIdentifier(), at);

@@ -1,5 +1,6 @@
 package io.msixpool.commands.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.JdbcTransactions;
 import io.msixpool.commands.store.StoreFailure;
@@ -14,6 +15,7 @@ import io.msixpool.projections.DeviceStates;
 import io.msixpool.projections.PoolProjection;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
+import io.msixpool.replay.Upcasters;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -28,6 +30,11 @@ import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -74,16 +81,20 @@ public final class Engine implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final JdbcTransactions transactions;
     private final JdbcEventStorageEngine storage;
+    private final JdbcEventStorageEngine asStored;
+    private final JacksonSerializer serializer;
     private final Cache devices;
     private final Configuration axon;
     private final ReactorCommandGateway gateway;
     private GroupCommitter groupCommitter;
 
-    private Engine(HikariDataSource dataSource, JdbcTransactions transactions,
-                   JdbcEventStorageEngine storage, Cache devices, Configuration axon) {
+    private Engine(HikariDataSource dataSource, JdbcTransactions transactions, JdbcEventStorageEngine storage,
+                   JdbcEventStorageEngine asStored, JacksonSerializer serializer, Cache devices, Configuration axon) {
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.storage = storage;
+        this.asStored = asStored;
+        this.serializer = serializer;
         this.devices = devices;
         this.axon = axon;
         this.gateway = DefaultReactorCommandGateway.builder().commandBus(axon.commandBus()).build();
@@ -91,7 +102,7 @@ public final class Engine implements AutoCloseable {
 
     /** An engine for deciding commands and reading pools (the command line): nobody watches. */
     public static Engine open(StoreLocation location) {
-        return open(location, false);
+        return open(location, false, Upcasters.CURRENT);
     }
 
     /**
@@ -100,25 +111,24 @@ public final class Engine implements AutoCloseable {
      * the store from its head, so watchers only ever see committed events. {@code msix serve} uses it.
      */
     public static Engine openWatchable(StoreLocation location) {
-        return open(location, true);
+        return open(location, true, Upcasters.CURRENT);
     }
 
-    private static Engine open(StoreLocation location, boolean watchable) {
+    /** An engine that reads events of older revisions with {@code upcasters} (tests pass their own steps). */
+    static Engine open(StoreLocation location, Upcasters upcasters) {
+        return open(location, false, upcasters);
+    }
+
+    private static Engine open(StoreLocation location, boolean watchable, Upcasters upcasters) {
         System.setProperty("axoniq.update-checker.disabled", "true");
         HikariDataSource dataSource = location.open();
         try {
             JdbcTransactions transactions =
                     new JdbcTransactions(dataSource, location.probeBeforeCommit(), location.flushAfterCommit());
             JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(Json.mapper()).build();
-            JdbcEventStorageEngine storage = JdbcEventStorageEngine.builder()
-                    .connectionProvider(transactions)
-                    .transactionManager(transactions)
-                    .eventSerializer(serializer)
-                    .snapshotSerializer(serializer)
-                    .persistenceExceptionResolver(Engine::isDuplicateKey)
-                    .dataType(byte[].class)
-                    .batchSize(READ_BATCH)
-                    .build();
+            JdbcEventStorageEngine storage = storageEngine(transactions, serializer, AxonUpcasters.chain(upcasters));
+            // The export writes events as they were stored, so it reads them without upcasting.
+            JdbcEventStorageEngine asStored = storageEngine(transactions, serializer, NoOpEventUpcaster.INSTANCE);
             storage.createSchema(PostgresEventTableFactory.INSTANCE);
             Cache devices = location.sharedByProcesses() ? NoCache.INSTANCE : DeviceCache.create(CACHED_DEVICES);
             Configuration axon = DefaultConfigurer.defaultConfiguration()
@@ -152,13 +162,27 @@ public final class Engine implements AutoCloseable {
                         }
                     })
                     .buildConfiguration();
-            axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage));
+            axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage, serializer));
             axon.start();
-            return new Engine(dataSource, transactions, storage, devices, axon);
+            return new Engine(dataSource, transactions, storage, asStored, serializer, devices, axon);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
+    }
+
+    private static JdbcEventStorageEngine storageEngine(JdbcTransactions transactions, JacksonSerializer serializer,
+                                                        EventUpcaster upcasters) {
+        return JdbcEventStorageEngine.builder()
+                .connectionProvider(transactions)
+                .transactionManager(transactions)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .upcasterChain(upcasters)
+                .persistenceExceptionResolver(Engine::isDuplicateKey)
+                .dataType(byte[].class)
+                .batchSize(READ_BATCH)
+                .build();
     }
 
     private static void feedWatchers(EventProcessingConfigurer processing) {
@@ -287,9 +311,26 @@ public final class Engine implements AutoCloseable {
         return storage.readEvents(null, false);
     }
 
-    /** The stored events after global position {@code after}, in global order, as far as the store holds them now. */
-    public Stream<? extends TrackedEventMessage<?>> eventsAfter(long after) {
-        return storage.readEvents(after <= 0 ? null : GapAwareTrackingToken.newInstance(after, Set.of()), false);
+    /**
+     * Like {@link #allEvents()}, but each event as it was stored, not upcast, from after global
+     * position {@code after} (0: from the start): read its payload as {@link #storedPayload}, never
+     * {@code getPayload()} (an older revision would not read right).
+     */
+    Stream<? extends TrackedEventMessage<?>> storedEvents(long after) {
+        return asStored.readEvents(after <= 0 ? null : GapAwareTrackingToken.newInstance(after, Set.of()), false);
+    }
+
+    /** The JSON an event was stored as, and its revision, without deserializing it. */
+    SerializedObject<JsonNode> storedPayload(EventMessage<?> event) {
+        return event.serializePayload(serializer, JsonNode.class);
+    }
+
+    /**
+     * One device's events in sequence order, as this engine reads them (upcast), from the start of
+     * its stream: the store's (device, sequence) index, not a scan of the log, and no snapshot.
+     */
+    public Stream<? extends DomainEventMessage<?>> deviceEvents(String device) {
+        return storage.readEvents(device, 0).asStream();
     }
 
     /** True when the store answers a query now. */

@@ -1,31 +1,59 @@
 package io.msixpool.commands.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.domain.Device;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.replay.Envelope;
+import io.msixpool.replay.EventLogFormat;
 import io.msixpool.replay.LoggedEvent;
+import io.msixpool.replay.Upcasters;
 import java.util.stream.Stream;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.serialization.SerializedObject;
 
-/** Reads the store as the exported log: each event with its envelope, in global order. */
+/**
+ * Reads the store as the exported log, in global order: {@link #lines} as the export writes them
+ * (each event as it was stored, whatever revision), {@link #read} as this code reads them (upcast).
+ */
 public final class EventLog {
     private EventLog() {
     }
 
+    /** The exported log: each line the event's stored JSON plus its envelope, what the chain hashed. */
+    public static Stream<ObjectNode> lines(Engine engine) {
+        return lines(engine, 0);
+    }
+
+    /** {@link #lines} after global position {@code after}, as far as the store holds them now. */
+    public static Stream<ObjectNode> lines(Engine engine, long after) {
+        return engine.storedEvents(after).map(message -> {
+            SerializedObject<JsonNode> stored = engine.storedPayload(message);
+            return EventLogFormat.line((ObjectNode) stored.getData(), envelope(message, stored.getType().getRevision()));
+        });
+    }
+
+    /** Each event in its current revision, with its envelope; verify the chain on {@link #lines}, not on these. */
     public static Stream<LoggedEvent> read(Engine engine) {
         return engine.allEvents().map(EventLog::logged);
     }
 
-    public static LoggedEvent logged(TrackedEventMessage<?> message) {
+    static LoggedEvent logged(TrackedEventMessage<?> message) {
+        DeviceEvent event = (DeviceEvent) message.getPayload();
+        return new LoggedEvent(event, envelope(message, Upcasters.currentRevision(event.getClass().getSimpleName())));
+    }
+
+    private static Envelope envelope(TrackedEventMessage<?> message, String revision) {
         DomainEventMessage<?> domain = (DomainEventMessage<?>) message;
-        Envelope envelope = new Envelope(
+        return new Envelope(
                 message.trackingToken().position().orElseThrow(),
                 domain.getSequenceNumber(),
                 message.getTimestamp(),
-                (String) message.getMetaData().get(io.msixpool.domain.Device.COMMAND_ID),
+                (String) message.getMetaData().get(Device.COMMAND_ID),
                 (String) message.getMetaData().get(Engine.ACTOR),
+                revision,
                 (String) message.getMetaData().get(ChainStamp.PREV),
                 (String) message.getMetaData().get(ChainStamp.HASH));
-        return new LoggedEvent((DeviceEvent) message.getPayload(), envelope);
     }
 }

@@ -10,7 +10,6 @@ import io.msixpool.domain.Shape;
 import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
-import io.msixpool.replay.EventLogFormat;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
@@ -218,9 +217,8 @@ final class BusRoutes {
             return Responses.error(response, ApiError.badRequest(bad.getMessage()));
         }
         return blocking(() -> {
-            try (var events = engine.eventsAfter(after)) {
-                return events.limit(limit).map(event -> EventLogFormat.write(EventLog.logged(event)) + "\n")
-                        .collect(Collectors.joining());
+            try (var lines = EventLog.lines(engine, after)) {
+                return lines.limit(limit).map(line -> line + "\n").collect(Collectors.joining());
             }
         }).flatMap(lines -> Responses.send(response, 200, Responses.JSON_LINES, lines));
     }

@@ -321,7 +321,7 @@ class CliContractTest {
         String store = TestStores.fresh(kind);
         Map<List<String>, Integer> calls = new LinkedHashMap<>();
         calls.put(List.of("--help"), 0);
-        for (String sub : List.of("apply", "pool", "export", "demo", "generate")) {
+        for (String sub : List.of("apply", "pool", "history", "export", "demo", "generate")) {
             calls.put(List.of(sub, "--help"), 0);
         }
         calls.put(List.of("apply", "--store", store, "--help"), 0);
@@ -331,6 +331,7 @@ class CliContractTest {
         calls.put(List.of("pool", "--device", "bf3-a"), 2);
         calls.put(List.of("export"), 2);
         calls.put(List.of("pool", "--store", store), 2);
+        calls.put(List.of("history", "--store", store), 2);
 
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
