@@ -32,6 +32,15 @@ public final class BusServer implements AutoCloseable {
     static final int QUEUED_COMMANDS = 10_000;
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * Slow clients: {@code read} is the longest pause between two reads of a request's body,
+     * {@code request} the longest a whole request may take to arrive, {@code idle} the longest a
+     * connection may wait for its next request. Tests shorten them; {@code msix serve} uses {@link #DEFAULT}.
+     */
+    record Timeouts(Duration read, Duration request, Duration idle) {
+        static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120));
+    }
+
     private final Engine engine;
     private final Scheduler workers = Schedulers.newBoundedElastic(WORKERS, QUEUED_COMMANDS, "msix-worker", 60, true);
     private final Sinks.Empty<Void> stopping = Sinks.empty();
@@ -39,7 +48,7 @@ public final class BusServer implements AutoCloseable {
     private final DisposableServer server;
     private volatile boolean draining;
 
-    private BusServer(Engine engine, Tokens tokens, String host, int port) {
+    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
         this.engine = engine;
         BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
         this.server = HttpServer.create()
@@ -49,16 +58,20 @@ public final class BusServer implements AutoCloseable {
                 .channelGroup(new DefaultChannelGroup(new DefaultEventExecutor()))
                 // Slow clients: a request whose bytes stop coming, or that takes too long in all,
                 // is cut off instead of holding a connection forever.
-                .readTimeout(Duration.ofSeconds(10))
-                .requestTimeout(Duration.ofSeconds(30))
-                .idleTimeout(Duration.ofSeconds(120))
+                .readTimeout(timeouts.read())
+                .requestTimeout(timeouts.request())
+                .idleTimeout(timeouts.idle())
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(8192).maxHeaderSize(16384))
                 .handle(routes::handle)
                 .bindNow(Duration.ofSeconds(10));
     }
 
     public static BusServer start(Engine engine, Tokens tokens, String host, int port) {
-        return new BusServer(engine, tokens, host, port);
+        return start(engine, tokens, host, port, Timeouts.DEFAULT);
+    }
+
+    static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
+        return new BusServer(engine, tokens, host, port, timeouts);
     }
 
     public InetSocketAddress address() {
