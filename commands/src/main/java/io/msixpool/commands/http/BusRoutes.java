@@ -63,9 +63,11 @@ final class BusRoutes {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         if (path.equals("/healthz")) {
-            return request.method().name().equals("GET")
-                    ? health(response)
-                    : Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
+            if (request.method().name().equals("GET")) {
+                return health(response);
+            }
+            response.header(HttpHeaderNames.ALLOW, "GET");
+            return Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
         }
         Route route = routeOf(path, uri);
         if (route == null) {
