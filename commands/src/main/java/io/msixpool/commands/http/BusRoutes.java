@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -144,11 +145,13 @@ final class BusRoutes {
                             response, outcome instanceof Outcome.Rejected ? 422 : 200, outcome.toJsonLine()));
                 })
                 .onErrorResume(CommandBody.Refused.class, refused -> {
-                    if (refused.error.status() == 413) {
+                    if (refused.error.status() == 413 || refused.error.status() == 408) {
                         response.keepAlive(false); // the rest of the body is not read: close after answering
                     }
                     return Responses.error(response, refused.error);
                 })
+                // The client left (mid-body, or before its answer): nobody to answer, and no engine failure.
+                .onErrorResume(AbortedException.class, gone -> Mono.empty())
                 .onErrorResume(failure -> !(failure instanceof CommandBody.Refused), failure -> {
                     LOG.error("a command failed in the engine; its outcome is unknown", failure);
                     return Responses.error(response, ApiError.internal("the engine failed while deciding; the "
