@@ -2,6 +2,7 @@ package io.msixpool.commands.http;
 
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.wire.CommandReader;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
@@ -33,18 +34,22 @@ public final class BusServer implements AutoCloseable {
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * Slow clients: {@code read} is the longest pause between two reads of a request's body,
-     * {@code request} the longest a whole request may take to arrive, {@code idle} the longest a
+     * Slow clients: {@code head} is the longest a request's head (request line and headers) may take
+     * from its first byte, {@code read} the longest pause between two reads of its body, {@code request}
+     * the longest its body may take in all, {@code idle} the longest a
      * connection may wait for its next request. Tests shorten them; {@code msix serve} uses {@link #DEFAULT}.
      */
-    record Timeouts(Duration read, Duration request, Duration idle) {
-        static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120));
+    record Timeouts(Duration head, Duration read, Duration request, Duration idle) {
+        static final Timeouts DEFAULT = new Timeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120));
     }
 
     private final Engine engine;
     private final Scheduler workers = Schedulers.newBoundedElastic(WORKERS, QUEUED_COMMANDS, "msix-worker", 60, true);
     private final Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** A graceful dispose waits for the requests of these channels to finish. */
+    private final ChannelGroup connections = new DefaultChannelGroup(new DefaultEventExecutor());
     private final DisposableServer server;
     private volatile boolean draining;
 
@@ -54,10 +59,10 @@ public final class BusServer implements AutoCloseable {
         this.server = HttpServer.create()
                 .host(host)
                 .port(port)
-                // A graceful dispose waits for the requests of these channels to finish.
-                .channelGroup(new DefaultChannelGroup(new DefaultEventExecutor()))
+                .channelGroup(connections)
                 // Slow clients: a request whose bytes stop coming, or that takes too long in all,
                 // is cut off instead of holding a connection forever.
+                .doOnChannelInit((observer, channel, remote) -> HeadTimeout.install(channel, timeouts.head()))
                 .readTimeout(timeouts.read())
                 .requestTimeout(timeouts.request())
                 .idleTimeout(timeouts.idle())
@@ -89,6 +94,16 @@ public final class BusServer implements AutoCloseable {
 
     boolean draining() {
         return draining;
+    }
+
+    /** Open client connections, for tests that wait until the server let go of a client. */
+    int openConnections() {
+        return connections.size();
+    }
+
+    /** Commands being decided and store reads running, for tests that wait until the server is idle. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     /** Completes when the server begins to stop: watch streams end with it. */
