@@ -201,14 +201,25 @@ final class BusRoutes {
                     .distinctUntilChanged() // a batch of events can end where the initial view already was
                     .map(view -> "data: " + Json.write(view) + "\n\n");
             Flux<String> heartbeats = Flux.interval(HEARTBEAT).map(tick -> ":\n\n").onBackpressureDrop();
-            Flux<String> stream = Flux.merge(views, heartbeats)
+            Flux<String> stream = Flux.merge(1, views, heartbeats)
                     .takeUntilOther(server.stopping().then(Mono.just(true)))
                     .doFinally(signal -> {
                         subscription.close();
                         metrics.watchClosed();
                     });
-            return response.sse().sendString(stream).then();
+            // The next frame goes to the connection only while it takes output: a reader that falls
+            // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
+            // Without this, sendString would take frames 128 ahead into Netty's buffer whatever the reader does.
+            Writability writability = writability(response);
+            Flux<String> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
+            return response.sse().sendString(paced).then();
         });
+    }
+
+    private static Writability writability(HttpServerResponse response) {
+        Writability[] writability = new Writability[1];
+        response.withConnection(connection -> writability[0] = Writability.of(connection));
+        return writability[0];
     }
 
     // ---- GET /v1/events?after=N&limit=M
