@@ -156,6 +156,14 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    byte[] readBytes(int length) throws IOException {
+        byte[] bytes = in.readNBytes(length);
+        if (bytes.length != length) {
+            throw new IOException("the stream ended after " + bytes.length + " of " + length + " bytes");
+        }
+        return bytes;
+    }
+
     /** One line of a streamed body (without its line end), or null when the stream ended. */
     String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
