@@ -4,7 +4,7 @@ import io.msixpool.commands.wire.Json;
 
 /**
  * A non-2xx answer: every one carries {@code {"ok":false,"code":...,"message":...}}. The codes of
- * the bus itself (docs/http.md) sit beside wire.md's: {@code BAD_REQUEST}, {@code UNKNOWN_DEVICE}
+ * the bus itself (docs/http.md, including {@code REQUEST_TIMEOUT}) sit beside wire.md's: {@code BAD_REQUEST}, {@code UNKNOWN_DEVICE}
  * and the rules' codes.
  */
 public record ApiError(int status, String code, String message) {
@@ -32,6 +32,10 @@ public record ApiError(int status, String code, String message) {
 
     static ApiError methodNotAllowed(String method, String path, String allowed) {
         return new ApiError(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path + "; use " + allowed);
+    }
+
+    static ApiError requestTimeout(String what) {
+        return new ApiError(408, "REQUEST_TIMEOUT", what + " did not arrive in time; send the request again");
     }
 
     static ApiError tooLarge(int limit) {

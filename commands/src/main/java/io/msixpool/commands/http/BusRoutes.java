@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -62,9 +63,11 @@ final class BusRoutes {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         if (path.equals("/healthz")) {
-            return request.method().name().equals("GET")
-                    ? health(response)
-                    : Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
+            if (request.method().name().equals("GET")) {
+                return health(response);
+            }
+            response.header(HttpHeaderNames.ALLOW, "GET");
+            return Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
         }
         Route route = routeOf(path, uri);
         if (route == null) {
@@ -141,11 +144,13 @@ final class BusRoutes {
                             response, outcome instanceof Outcome.Rejected ? 422 : 200, outcome.toJsonLine()));
                 })
                 .onErrorResume(CommandBody.Refused.class, refused -> {
-                    if (refused.error.status() == 413) {
+                    if (refused.error.status() == 413 || refused.error.status() == 408) {
                         response.keepAlive(false); // the rest of the body is not read: close after answering
                     }
                     return Responses.error(response, refused.error);
                 })
+                // The client left (mid-body, or before its answer): nobody to answer, and no engine failure.
+                .onErrorResume(AbortedException.class, gone -> Mono.empty())
                 .onErrorResume(failure -> !(failure instanceof CommandBody.Refused), failure -> {
                     LOG.error("a command failed in the engine; its outcome is unknown", failure);
                     return Responses.error(response, ApiError.internal("the engine failed while deciding; the "
@@ -195,14 +200,25 @@ final class BusRoutes {
                     .distinctUntilChanged() // a batch of events can end where the initial view already was
                     .map(view -> "data: " + Json.write(view) + "\n\n");
             Flux<String> heartbeats = Flux.interval(HEARTBEAT).map(tick -> ":\n\n").onBackpressureDrop();
-            Flux<String> stream = Flux.merge(views, heartbeats)
+            Flux<String> stream = Flux.merge(1, views, heartbeats)
                     .takeUntilOther(server.stopping().then(Mono.just(true)))
                     .doFinally(signal -> {
                         subscription.close();
                         metrics.watchClosed();
                     });
-            return response.sse().sendString(stream).then();
+            // The next frame goes to the connection only while it takes output: a reader that falls
+            // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
+            // Without this, sendString would take frames 128 ahead into Netty's buffer whatever the reader does.
+            Writability writability = writability(response);
+            Flux<String> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
+            return response.sse().sendString(paced).then();
         });
+    }
+
+    private static Writability writability(HttpServerResponse response) {
+        Writability[] writability = new Writability[1];
+        response.withConnection(connection -> writability[0] = Writability.of(connection));
+        return writability[0];
     }
 
     // ---- GET /v1/events?after=N&limit=M

@@ -2,6 +2,7 @@ package io.msixpool.commands.http;
 
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.wire.CommandReader;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
@@ -32,33 +33,50 @@ public final class BusServer implements AutoCloseable {
     static final int QUEUED_COMMANDS = 10_000;
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * Slow clients: {@code head} is the longest a request's head (request line and headers) may take
+     * from its first byte, {@code read} the longest pause between two reads of its body, {@code request}
+     * the longest its body may take in all, {@code idle} the longest a
+     * connection may wait for its next request. Tests shorten them; {@code msix serve} uses {@link #DEFAULT}.
+     */
+    record Timeouts(Duration head, Duration read, Duration request, Duration idle) {
+        static final Timeouts DEFAULT = new Timeouts(
+                Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120));
+    }
+
     private final Engine engine;
     private final Scheduler workers = Schedulers.newBoundedElastic(WORKERS, QUEUED_COMMANDS, "msix-worker", 60, true);
     private final Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** A graceful dispose waits for the requests of these channels to finish. */
+    private final ChannelGroup connections = new DefaultChannelGroup(new DefaultEventExecutor());
     private final DisposableServer server;
     private volatile boolean draining;
 
-    private BusServer(Engine engine, Tokens tokens, String host, int port) {
+    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
         this.engine = engine;
         BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
         this.server = HttpServer.create()
                 .host(host)
                 .port(port)
-                // A graceful dispose waits for the requests of these channels to finish.
-                .channelGroup(new DefaultChannelGroup(new DefaultEventExecutor()))
+                .channelGroup(connections)
                 // Slow clients: a request whose bytes stop coming, or that takes too long in all,
                 // is cut off instead of holding a connection forever.
-                .readTimeout(Duration.ofSeconds(10))
-                .requestTimeout(Duration.ofSeconds(30))
-                .idleTimeout(Duration.ofSeconds(120))
+                .doOnChannelInit((observer, channel, remote) -> HeadTimeout.install(channel, timeouts.head()))
+                .readTimeout(timeouts.read())
+                .requestTimeout(timeouts.request())
+                .idleTimeout(timeouts.idle())
                 .httpRequestDecoder(spec -> spec.maxInitialLineLength(8192).maxHeaderSize(16384))
                 .handle(routes::handle)
                 .bindNow(Duration.ofSeconds(10));
     }
 
     public static BusServer start(Engine engine, Tokens tokens, String host, int port) {
-        return new BusServer(engine, tokens, host, port);
+        return start(engine, tokens, host, port, Timeouts.DEFAULT);
+    }
+
+    static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
+        return new BusServer(engine, tokens, host, port, timeouts);
     }
 
     public InetSocketAddress address() {
@@ -76,6 +94,16 @@ public final class BusServer implements AutoCloseable {
 
     boolean draining() {
         return draining;
+    }
+
+    /** Open client connections, for tests that wait until the server let go of a client. */
+    int openConnections() {
+        return connections.size();
+    }
+
+    /** Commands being decided and store reads running, for tests that wait until the server is idle. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     /** Completes when the server begins to stop: watch streams end with it. */

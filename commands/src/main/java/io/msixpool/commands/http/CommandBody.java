@@ -1,6 +1,7 @@
 package io.msixpool.commands.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -31,7 +32,7 @@ final class CommandBody {
     private CommandBody() {
     }
 
-    /** The body's text, or a {@link Refused} error: 415, 413 or 400. */
+    /** The body's text, or a {@link Refused} error: 415, 413, 408 or 400. */
     static Mono<String> read(HttpServerRequest request) {
         String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         if (!isJsonInUtf8(contentType)) {
@@ -48,7 +49,15 @@ final class CommandBody {
                     body.writeBytes(chunk);
                     return body;
                 })
-                .map(body -> decode(body.toByteArray()));
+                .map(body -> decode(body.toByteArray()))
+                // A client that stops sending its body: the command never reached the engine.
+                .onErrorMap(CommandBody::timedOut, timeout -> new Refused(ApiError.requestTimeout("the body")));
+    }
+
+    /** The server's read timeout (a pause) or request timeout (the whole body), whose class Reactor Netty keeps private. */
+    private static boolean timedOut(Throwable failure) {
+        return failure instanceof ReadTimeoutException
+                || failure.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException");
     }
 
     private static long announcedLength(HttpServerRequest request) {
