@@ -119,7 +119,7 @@ public final class Engine implements AutoCloseable {
                     .dataType(byte[].class)
                     .batchSize(READ_BATCH)
                     .build();
-            storage.createSchema(PostgresEventTableFactory.INSTANCE);
+            createSchema(storage, transactions, location);
             Cache devices = location.sharedByProcesses() ? NoCache.INSTANCE : DeviceCache.create(CACHED_DEVICES);
             Configuration axon = DefaultConfigurer.defaultConfiguration()
                     .configureSerializer(c -> serializer)
@@ -159,6 +159,28 @@ public final class Engine implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /**
+     * Creates the tables where missing, in one transaction that first takes the store's schema lock
+     * (if it has one), so that nodes starting together on a fresh shared store create them once
+     * and the others wait for that commit and find them, instead of failing to start.
+     */
+    private static void createSchema(JdbcEventStorageEngine storage, JdbcTransactions transactions,
+                                     StoreLocation location) {
+        Transaction transaction = transactions.startTransaction();
+        try {
+            if (location.schemaLock() != null) {
+                try (var connection = transactions.getConnection(); var statement = connection.createStatement()) {
+                    statement.execute(location.schemaLock());
+                }
+            }
+            storage.createSchema(PostgresEventTableFactory.INSTANCE);
+        } catch (SQLException | RuntimeException failure) {
+            rollBackQuietly(transaction);
+            throw new StoreFailure("cannot create the event store's tables", failure);
+        }
+        transaction.commit();
     }
 
     private static void feedWatchers(EventProcessingConfigurer processing) {
