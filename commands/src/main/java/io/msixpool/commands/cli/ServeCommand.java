@@ -66,10 +66,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "msix-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("listening on http://" + server.address().getHostString() + ":" + server.address().getPort());
+        out.println("listening on http://" + urlHost(server.address().getHostString()) + ":" + server.address().getPort());
         out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    /** An IPv6 address goes in brackets in a URL ({@code --bind 0.0.0.0} listens on {@code [::]} on a dual-stack host). */
+    private static String urlHost(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     private Tokens loadTokens() {

@@ -32,8 +32,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.Stream;
 import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.transaction.Transaction;
@@ -86,6 +89,8 @@ public final class Engine implements AutoCloseable {
     static final int WATCH_BATCH = 256;
     /** The tracking processor that feeds watchers: it follows the store, so it sees every writer. */
     private static final String WATCH_FEED = "pool-watch-feed";
+    /** How long closing waits for the event store's reader to finish its last read (one poll, one query). */
+    private static final Duration STORE_THREAD_STOP = Duration.ofSeconds(5);
 
     private final HikariDataSource dataSource;
     private final JdbcTransactions transactions;
@@ -96,10 +101,13 @@ public final class Engine implements AutoCloseable {
     private final Configuration axon;
     private final ReactorCommandGateway gateway;
     private GroupCommitter groupCommitter;
+    private final List<Thread> storeThreads;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions, JdbcEventStorageEngine storage,
-                   JdbcEventStorageEngine asStored, JacksonSerializer serializer, Cache devices, Configuration axon) {
+                   JdbcEventStorageEngine asStored, JacksonSerializer serializer, Cache devices, Configuration axon,
+                   List<Thread> storeThreads) {
         this.dataSource = dataSource;
+        this.storeThreads = storeThreads;
         this.transactions = transactions;
         this.storage = storage;
         this.asStored = asStored;
@@ -138,8 +146,10 @@ public final class Engine implements AutoCloseable {
             JdbcEventStorageEngine storage = storageEngine(transactions, serializer, AxonUpcasters.chain(upcasters));
             // The export writes events as they were stored, so it reads them without upcasting.
             JdbcEventStorageEngine asStored = storageEngine(transactions, serializer, NoOpEventUpcaster.INSTANCE);
-            storage.createSchema(PostgresEventTableFactory.INSTANCE);
+            createSchema(storage, transactions, location);
             Cache devices = location.sharedByProcesses() ? NoCache.INSTANCE : DeviceCache.create(CACHED_DEVICES);
+            List<Thread> storeThreads = new CopyOnWriteArrayList<>();
+            ThreadFactory storeThreadNames = new AxonThreadFactory("EmbeddedEventStore");
             Configuration axon = DefaultConfigurer.defaultConfiguration()
                     .configureSerializer(c -> serializer)
                     .configureEventSerializer(c -> serializer)
@@ -151,6 +161,11 @@ public final class Engine implements AutoCloseable {
                                 .storageEngine(storage)
                                 .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore"))
                                 .fetchDelay(WATCH_POLL.toMillis())
+                                .threadFactory(work -> {
+                                    Thread thread = storeThreadNames.newThread(work);
+                                    storeThreads.add(thread);
+                                    return thread;
+                                })
                                 .build();
                         c.onShutdown(store::shutDown);
                         return store;
@@ -173,7 +188,7 @@ public final class Engine implements AutoCloseable {
                     .buildConfiguration();
             axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage, serializer));
             axon.start();
-            return new Engine(dataSource, transactions, storage, asStored, serializer, devices, axon);
+            return new Engine(dataSource, transactions, storage, asStored, serializer, devices, axon, storeThreads);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -192,6 +207,28 @@ public final class Engine implements AutoCloseable {
                 .dataType(byte[].class)
                 .batchSize(READ_BATCH)
                 .build();
+    }
+
+    /**
+     * Creates the tables where missing, in one transaction that first takes the store's schema lock
+     * (if it has one), so that nodes starting together on a fresh shared store create them once
+     * and the others wait for that commit and find them, instead of failing to start.
+     */
+    private static void createSchema(JdbcEventStorageEngine storage, JdbcTransactions transactions,
+                                     StoreLocation location) {
+        Transaction transaction = transactions.startTransaction();
+        try {
+            if (location.schemaLock() != null) {
+                try (var connection = transactions.getConnection(); var statement = connection.createStatement()) {
+                    statement.execute(location.schemaLock());
+                }
+            }
+            storage.createSchema(PostgresEventTableFactory.INSTANCE);
+        } catch (SQLException | RuntimeException failure) {
+            rollBackQuietly(transaction);
+            throw new StoreFailure("cannot create the event store's tables", failure);
+        }
+        transaction.commit();
     }
 
     private static void feedWatchers(EventProcessingConfigurer processing) {
@@ -395,6 +432,11 @@ public final class Engine implements AutoCloseable {
         return axon;
     }
 
+    /**
+     * Stops Axon, then waits for the event store's reader thread to finish the read it may be in
+     * (Axon's shutdown only asks it to stop) before closing the connections under it: closing them
+     * first made a clean stop log a failed read with a stack trace.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -404,6 +446,11 @@ public final class Engine implements AutoCloseable {
         }
         try {
             axon.shutdown();
+            for (Thread thread : storeThreads) {
+                thread.join(STORE_THREAD_STOP.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             dataSource.close();
         }

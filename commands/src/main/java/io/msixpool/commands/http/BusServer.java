@@ -8,6 +8,8 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -27,6 +29,7 @@ import reactor.netty.http.server.HttpServer;
  * commands already received are decided and answered, then the engine closes.
  */
 public final class BusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BusServer.class);
     /** Worker threads deciding commands; more than the store's connections gains nothing. */
     static final int WORKERS = 16;
     /** Commands waiting for a worker before the bus answers 503: a bound on memory under overload. */
@@ -126,7 +129,13 @@ public final class BusServer implements AutoCloseable {
         }
         draining = true;
         stopping.tryEmitEmpty();
-        server.disposeNow(DRAIN_TIMEOUT);
+        try {
+            server.disposeNow(DRAIN_TIMEOUT);
+        } catch (IllegalStateException connectionsLeft) {
+            // Requests still open after the drain time: the decisions in flight are still waited for
+            // below and the engine is closed after them, instead of this hook dying with the exception.
+            LOG.warn("requests still open {} s after the stop began; stopping without them", DRAIN_TIMEOUT.toSeconds());
+        }
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {

@@ -51,6 +51,14 @@ public sealed interface StoreLocation {
     boolean sharedByProcesses();
 
     /**
+     * A statement that, run first in a transaction, holds the store's schema lock until it ends, or
+     * null when one process alone can open the store. Processes opening a fresh shared store together
+     * would race to create its tables: PostgreSQL's CREATE TABLE IF NOT EXISTS fails (on a catalog
+     * key) for the loser of a concurrent create instead of waiting and finding the table.
+     */
+    String schemaLock();
+
+    /**
      * H2 file store. H2 writes commits to its file in the background (within WRITE_DELAY), so a
      * killed process could lose acknowledged commits; CHECKPOINT after each commit writes them out
      * first. (WRITE_DELAY=0 would too, but it also stops the background thread that compacts the
@@ -96,6 +104,11 @@ public sealed interface StoreLocation {
             return false;
         }
 
+        @Override
+        public String schemaLock() {
+            return null;
+        }
+
 
         /** H2's error 90020: "database may be already in use" (another process holds the file lock). */
         private static boolean isLockedByAnotherProcess(Throwable failure) {
@@ -128,6 +141,12 @@ public sealed interface StoreLocation {
         @Override
         public boolean sharedByProcesses() {
             return true;
+        }
+
+        /** A transaction-scoped advisory lock; the key spells "msixpool" in ASCII. */
+        @Override
+        public String schemaLock() {
+            return "SELECT pg_advisory_xact_lock(" + 0x6d736978706f6f6cL + ")";
         }
 
     }
