@@ -144,7 +144,8 @@ final class BusRoutes {
                             response, outcome instanceof Outcome.Rejected ? 422 : 200, outcome.toJsonLine()));
                 })
                 .onErrorResume(CommandBody.Refused.class, refused -> {
-                    if (refused.error.status() == 413 || refused.error.status() == 408) {
+                    if (refused.error.status() == 408
+                            || (refused.error.status() == 413 && !CommandBody.worthDraining(request))) {
                         response.keepAlive(false); // the rest of the body is not read: close after answering
                     }
                     return Responses.error(response, refused.error);

@@ -18,6 +18,8 @@ import reactor.netty.http.server.HttpServerRequest;
  */
 final class CommandBody {
     static final int LIMIT = 64 * 1024;
+    /** Oversized bodies up to this size are read and discarded after the 413 (see {@link #worthDraining}). */
+    static final int DRAIN_LIMIT = 1024 * 1024;
 
     /** The refusal of a body, carried through the reactive chain to the answer. */
     static final class Refused extends RuntimeException {
@@ -58,6 +60,17 @@ final class CommandBody {
     private static boolean timedOut(Throwable failure) {
         return failure instanceof ReadTimeoutException
                 || failure.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException");
+    }
+
+    /**
+     * Whether an oversized body is small enough to read and throw away after the 413 rather than
+     * close the connection on it: closing while the client still sends makes its TCP stack reset
+     * the connection, and the client may lose the 413 itself. Bigger ones (or unannounced lengths)
+     * are not worth the bandwidth; their connection is closed.
+     */
+    static boolean worthDraining(HttpServerRequest request) {
+        long length = announcedLength(request);
+        return length >= 0 && length <= DRAIN_LIMIT;
     }
 
     private static long announcedLength(HttpServerRequest request) {
