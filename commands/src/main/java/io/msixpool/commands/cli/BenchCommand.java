@@ -55,6 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int perRun = commands != null ? commands : quick ? 400 : 20_000;
+        // Made before the run, so that a path that cannot be written fails in a second, not after it.
+        Files.createDirectories(out.toAbsolutePath().getParent());
         PrintWriter err = spec.commandLine().getErr();
         Bench bench = new Bench(store, perRun, clients, contenders, line -> {
             err.println(line);

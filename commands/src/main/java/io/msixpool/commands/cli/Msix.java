@@ -4,6 +4,10 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -50,10 +54,21 @@ public final class Msix implements Runnable {
     static String describe(Throwable failure) {
         StringBuilder text = new StringBuilder();
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            text.append(text.isEmpty() ? "" : ": ")
-                    .append(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+            text.append(text.isEmpty() ? "" : ": ").append(message(cause));
         }
         return text.toString();
+    }
+
+    /** A file error's message is often the bare path: say what went wrong with it. */
+    private static String message(Throwable cause) {
+        if (cause instanceof FileSystemException file && file.getReason() == null) {
+            String what = cause instanceof NoSuchFileException ? "no such file or directory"
+                    : cause instanceof AccessDeniedException ? "permission denied"
+                    : cause instanceof FileAlreadyExistsException ? "already exists"
+                    : cause.getClass().getSimpleName();
+            return file.getFile() + ": " + what;
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     /**
