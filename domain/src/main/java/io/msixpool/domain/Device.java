@@ -17,6 +17,7 @@ import io.msixpool.domain.command.SetNumVfs;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.domain.state.Invariants;
+import io.msixpool.domain.state.Violation;
 import java.util.List;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -137,9 +138,9 @@ public class Device {
     void on(DeviceEvent event, MetaData metaData) {
         device = event.device();
         state = state.evolve(event);
-        List<String> broken = Invariants.violationsAfter(state, event);
+        List<Violation> broken = Invariants.violationsAfter(state, event);
         if (!broken.isEmpty()) {
-            throw new InvariantViolated("after " + event + ": " + String.join("; ", broken));
+            throw new InvariantViolated("after " + event + ": " + broken);
         }
         if (metaData.get(COMMAND_ID) instanceof String id && metaData.get(COMMAND_DIGEST) instanceof String digest) {
             recentCommands.remember(id, digest);

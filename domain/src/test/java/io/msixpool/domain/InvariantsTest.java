@@ -1,11 +1,11 @@
 package io.msixpool.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.msixpool.domain.state.Invariants;
 import io.msixpool.domain.state.PfState;
 import io.msixpool.domain.state.VfState;
+import io.msixpool.domain.state.Violation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +17,9 @@ class InvariantsTest {
     }
 
     private static void assertOnly(String invariant, PfState state) {
-        List<String> found = Invariants.violations(state);
+        List<Violation> found = Invariants.violations(state);
         assertEquals(1, found.size(), found.toString());
-        assertTrue(found.get(0).startsWith(invariant + " "), found.toString());
+        assertEquals(invariant, found.get(0).invariant(), found.toString());
     }
 
     @Test

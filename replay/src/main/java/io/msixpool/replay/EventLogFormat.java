@@ -62,6 +62,18 @@ public final class EventLogFormat {
         }
     }
 
+    /** The envelope of a parsed line, as it was recorded. */
+    public static Envelope envelopeOf(ObjectNode line) {
+        if (!(line.get(ENVELOPE) instanceof ObjectNode envelope)) {
+            throw new IllegalArgumentException("no envelope object");
+        }
+        try {
+            return JSON.treeToValue(envelope, Envelope.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("a broken envelope: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** The event of a line in its current revision ({@link Upcasters#CURRENT}), with its envelope. */
     public static LoggedEvent read(String line) {
         return read(parse(line), Upcasters.CURRENT);

@@ -14,38 +14,38 @@ public final class Invariants {
     }
 
     /** The findings on the PFs that {@code event} touched (every PF for an Arm reboot). */
-    public static List<String> violationsAfter(DeviceState state, DeviceEvent event) {
+    public static List<Violation> violationsAfter(DeviceState state, DeviceEvent event) {
         if (event instanceof PfEvent pfEvent) {
             return violations(state.pf(pfEvent.pf()));
         }
-        List<String> all = new ArrayList<>();
+        List<Violation> all = new ArrayList<>();
         state.pfs().values().forEach(pf -> all.addAll(violations(pf)));
         return all;
     }
 
-    public static List<String> violations(PfState pf) {
-        List<String> found = new ArrayList<>();
+    public static List<Violation> violations(PfState pf) {
+        List<Violation> found = new ArrayList<>();
         long linked = 0;
         for (VfState vf : pf.vfs()) {
             linked += vf.msix();
             if (vf.msix() != 0 && (vf.msix() < pf.vfMinMsix() || vf.msix() > pf.vfMaxMsix())) {
-                found.add("I2 " + where(pf, vf) + " holds " + vf.msix() + " vectors, outside 0 or ["
-                        + pf.vfMinMsix() + ", " + pf.vfMaxMsix() + "]");
+                found.add(new Violation("I2", where(pf, vf), "holds " + vf.msix() + " vectors, outside 0 or ["
+                        + pf.vfMinMsix() + ", " + pf.vfMaxMsix() + "]"));
             }
             if (vf.open() && vf.msix() < pf.vfMinMsix()) {
-                found.add("I3 " + where(pf, vf) + " is open with " + vf.msix() + " vectors, fewer than "
-                        + pf.vfMinMsix());
+                found.add(new Violation("I3", where(pf, vf), "is open with " + vf.msix() + " vectors, fewer than "
+                        + pf.vfMinMsix()));
             }
             if (vf.open() && !pf.open()) {
-                found.add("I4 " + where(pf, vf) + " is open while its PF is closed");
+                found.add(new Violation("I4", where(pf, vf), "is open while its PF is closed"));
             }
         }
         if (pf.msixFree() < 0 || pf.msixFree() + linked != pf.msixTotal()) {
-            found.add("I1 PF " + pf.pf() + ": free " + pf.msixFree() + " + linked " + linked + " != total "
-                    + pf.msixTotal());
+            found.add(new Violation("I1", "PF " + pf.pf(), "free " + pf.msixFree() + " + linked " + linked
+                    + " != total " + pf.msixTotal()));
         }
         if (pf.numVfs() < 0 || pf.numVfs() > pf.vfCount()) {
-            found.add("I5 PF " + pf.pf() + ": numVfs " + pf.numVfs() + " outside [0, " + pf.vfCount() + "]");
+            found.add(new Violation("I5", "PF " + pf.pf(), "numVfs " + pf.numVfs() + " outside [0, " + pf.vfCount() + "]"));
         }
         return found;
     }
