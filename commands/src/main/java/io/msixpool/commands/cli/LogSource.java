@@ -1,0 +1,82 @@
+package io.msixpool.commands.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.engine.EventLog;
+import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.replay.LineBatches;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.stream.Stream;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Where replay and audit read the log: an exported file (msix export's output; - for standard
+ * input) or a store, read as export would write it. Either way they see the same lines, so a
+ * store and its export always replay and audit alike.
+ */
+final class LogSource {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "an exported log (msix export), or - for standard input")
+    String file;
+
+    @Option(names = "--store", paramLabel = "STORE",
+            description = "read the log from this store instead: a directory of the embedded store or a"
+                    + " jdbc:postgresql:// URL")
+    String store;
+
+    /** An open log: its lines, its size in characters when known (for progress), and a name for people. */
+    record OpenLog(Iterator<String> lines, long chars, String name, AutoCloseable resource) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            resource.close();
+        }
+    }
+
+    OpenLog open() throws IOException {
+        if ((file == null) == (store == null)) {
+            throw new ParameterException(command.commandLine(), "give either FILE or --store, not "
+                    + (file == null ? "neither" : "both"));
+        }
+        if (store != null) {
+            StoreLocation location;
+            try {
+                location = StoreLocation.parse(store);
+            } catch (IllegalArgumentException bad) {
+                throw new ParameterException(command.commandLine(), bad.getMessage());
+            }
+            // Reading must not create an empty store where the user mistyped a path.
+            if (location instanceof StoreLocation.Embedded embedded && !Files.isDirectory(embedded.directory())) {
+                throw new ParameterException(command.commandLine(), "--store " + store + ": no such store");
+            }
+            Engine engine = Engine.open(location);
+            Stream<String> lines = EventLog.lines(engine).map(ObjectNode::toString);
+            return new OpenLog(lines.iterator(), -1, store, () -> {
+                lines.close();
+                engine.close();
+            });
+        }
+        if (file.equals("-")) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+            return new OpenLog(LineBatches.of(in), -1, "standard input", in);
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ParameterException(command.commandLine(), file + ": no such file");
+        }
+        BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+        return new OpenLog(LineBatches.of(in), Files.size(path), path.getFileName().toString(), in);
+    }
+}
