@@ -1,16 +1,14 @@
 package io.msixpool.replay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The tamper-evident chain (docs/event-log.md, "The chain"). Each event's hash is SHA-256 over the
@@ -31,10 +29,6 @@ public final class Chain {
     /** The {@code prev} of a device's first event (sequence 0). */
     public static final String GENESIS = "0".repeat(64);
 
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
-
     private Chain() {
     }
 
@@ -46,19 +40,102 @@ public final class Chain {
      *         form, and with it the hash, would depend on the language computing it
      */
     public static String hashOf(ObjectNode line) {
-        requirePrintableAscii(line, "");
-        ObjectNode hashed = line.deepCopy();
-        if (hashed.get(EventLogFormat.ENVELOPE) instanceof ObjectNode envelope) {
-            envelope.remove("position");
-            envelope.remove("hash");
-        }
+        StringBuilder canonical = new StringBuilder(512);
         try {
-            // Maps, not tree nodes: ORDER_MAP_ENTRIES_BY_KEYS sorts map keys at every depth.
-            byte[] canonical = CANONICAL.writeValueAsBytes(CANONICAL.convertValue(hashed, Map.class));
-            return sha256(canonical);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always writes", e);
+            writeObject(line, canonical, true);
+        } catch (IllegalArgumentException notPrintable) {
+            requirePrintableAscii(line, "");  // throws, naming where the character is
+            throw notPrintable;
         }
+        // Printable ASCII only, so each char is one byte of UTF-8.
+        byte[] bytes = new byte[canonical.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) canonical.charAt(i);
+        }
+        return sha256(bytes);
+    }
+
+    /**
+     * Writes the canonical form of an object: keys sorted, no whitespace. At the top level the
+     * envelope is written without its position and hash, which the hash does not cover.
+     */
+    private static void writeObject(JsonNode object, StringBuilder out, boolean line) {
+        List<String> keys = new ArrayList<>(object.size());
+        object.fieldNames().forEachRemaining(keys::add);
+        Collections.sort(keys);
+        out.append('{');
+        boolean first = true;
+        for (String key : keys) {
+            JsonNode value = object.get(key);
+            first = writeKey(key, out, first);
+            if (line && key.equals(EventLogFormat.ENVELOPE) && value.isObject()) {
+                writeEnvelope(value, out);
+            } else {
+                write(value, out);
+            }
+        }
+        out.append('}');
+    }
+
+    private static void writeEnvelope(JsonNode envelope, StringBuilder out) {
+        List<String> keys = new ArrayList<>(envelope.size());
+        envelope.fieldNames().forEachRemaining(key -> {
+            if (!key.equals("position") && !key.equals("hash")) {
+                keys.add(key);
+            }
+        });
+        Collections.sort(keys);
+        out.append('{');
+        boolean first = true;
+        for (String key : keys) {
+            first = writeKey(key, out, first);
+            write(envelope.get(key), out);
+        }
+        out.append('}');
+    }
+
+    private static boolean writeKey(String key, StringBuilder out, boolean first) {
+        if (!first) {
+            out.append(',');
+        }
+        writeString(key, out);
+        out.append(':');
+        return false;
+    }
+
+    private static void write(JsonNode value, StringBuilder out) {
+        switch (value.getNodeType()) {
+            case OBJECT -> writeObject(value, out, false);
+            case ARRAY -> {
+                out.append('[');
+                for (int i = 0; i < value.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    write(value.get(i), out);
+                }
+                out.append(']');
+            }
+            case STRING -> writeString(value.textValue(), out);
+            // Jackson's own text of the number, as its serializer (and Python, for integers) writes it.
+            case NUMBER, BOOLEAN, NULL -> out.append(value.toString());
+            default -> throw new IllegalArgumentException("not JSON: " + value.getNodeType());
+        }
+    }
+
+    private static void writeString(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x20 || ch > 0x7E) {
+                throw new IllegalArgumentException("a character outside printable ASCII (0x20..0x7E)");
+            }
+            if (ch == '"' || ch == '\\') {
+                out.append('\\');
+            }
+            out.append(ch);
+        }
+        out.append('"');
     }
 
     /** The hash of a current-revision event once its envelope's {@code prev} is set; its position and hash are ignored. */

@@ -76,7 +76,13 @@ public final class EventLogFormat {
 
     /** The event of a line in its current revision ({@link Upcasters#CURRENT}), with its envelope. */
     public static LoggedEvent read(String line) {
-        return read(parse(line), Upcasters.CURRENT);
+        LoggedEvent read = readDirectly(line);
+        return read != null ? read : read(parse(line), Upcasters.CURRENT);
+    }
+
+    /** {@link DirectLineReader}'s reading of export's own lines, or null for any other line. */
+    static LoggedEvent readDirectly(String line) {
+        return DirectLineReader.read(line);
     }
 
     /**
@@ -85,17 +91,26 @@ public final class EventLogFormat {
      */
     public static LoggedEvent read(ObjectNode line, Upcasters upcasters) {
         try {
+            Envelope envelope = envelopeOf(line);
             ObjectNode event = line.deepCopy();
-            Envelope envelope = JSON.treeToValue(event.remove(ENVELOPE), Envelope.class);
-            if (envelope == null) {
-                throw new IllegalArgumentException("no envelope");
-            }
-            ObjectNode current = upcasters.upcast(event, envelope.revision());
-            DeviceEvent read = EVENT.readValue(current);
-            String revision = envelope.revision() == null ? null : Upcasters.currentRevision(current.path("type").asText());
+            event.remove(ENVELOPE);
+            DeviceEvent read = event(event, envelope.revision(), upcasters);
+            String revision = envelope.revision() == null ? null : Upcasters.currentRevision(read.getClass().getSimpleName());
             return new LoggedEvent(read, envelope.inRevision(revision));
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an event log line: " + line, e);
+        }
+    }
+
+    /**
+     * The event whose JSON (without envelope) is {@code event}, stored in {@code revision}, upcast by
+     * {@code upcasters} to its current revision. {@code event} may be changed by upcasting.
+     */
+    public static DeviceEvent event(ObjectNode event, String revision, Upcasters upcasters) {
+        try {
+            return EVENT.readValue(upcasters.upcast(event, revision));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 }

@@ -57,4 +57,28 @@ class EventLogFormatTest {
                 "{\"type\":\"VfOpened\",\"device\":\"bf3-a\",\"pf\":\"nvme0\",\"vf\":1,\"vf\":2}"));
         assertTrue(refused.getMessage().contains("not an event log line"), refused.getMessage());
     }
+
+    @Test
+    void theDirectAndTheTreeReadingAgreeAndRefuseTheSame() {
+        String line = EventLogFormat.write(new LoggedEvent(new VectorsAssigned("bf3-a", "nvme0", 2, 12), ENVELOPE));
+        LoggedEvent direct = EventLogFormat.readDirectly(line);
+        assertEquals(EventLogFormat.read(EventLogFormat.parse(line), Upcasters.CURRENT), direct,
+                "export's own layout is bound directly, to the same event and envelope as through the tree");
+
+        // The envelope first, or an extra space: not export's layout, read all the same.
+        String envelopeFirst = "{\"envelope\":" + line.substring(line.indexOf("\"envelope\":") + 11, line.length() - 1)
+                + "," + line.substring(1, line.indexOf(",\"envelope\":")) + "}";
+        assertEquals(direct, EventLogFormat.read(envelopeFirst));
+        assertEquals(direct, EventLogFormat.read(line.replace("}}", "} }")));
+        assertEquals(direct, EventLogFormat.readDirectly(envelopeFirst), "keys in any order are read directly");
+
+        for (String broken : List.of(
+                line.replace("\"msix\":12", "\"msix\":12,\"extra\":1"),
+                line.replace("\"hash\":", "\"surprise\":1,\"hash\":"),
+                line.replace("\"msix\":12,", ""),
+                line.replace("\"vf\":2", "\"vf\":2,\"vf\":3"))) {
+            assertEquals(null, EventLogFormat.readDirectly(broken), broken);
+            assertThrows(IllegalArgumentException.class, () -> EventLogFormat.read(broken), broken);
+        }
+    }
 }

@@ -2,12 +2,16 @@ package io.msixpool.commands.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.msixpool.replay.audit.AuditObserver;
+import io.msixpool.replay.audit.AuditResult;
+import io.msixpool.replay.audit.Auditor;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
-import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.replay.EventLogFormat;
-import io.msixpool.replay.LoggedEvent;
+import io.msixpool.replay.LineBatches;
+import io.msixpool.replay.PointInTime;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,7 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Replay speeds: rebuilding every pool from the store, from an exported file, and merely parsing that file. */
-final class ReplayRates {
+public final class ReplayRates {
     record Result(long events, int devices, double fromStorePerSecond, double fromFilePerSecond,
                   double rawParsePerSecond, long bytesPerDevice) {
     }
@@ -43,44 +47,78 @@ final class ReplayRates {
             }
         }
 
-        long before = usedHeapAfterGc();
-        start = System.nanoTime();
-        Map<String, DeviceState> replayed = new HashMap<>();
-        long fileEvents = 0;
-        try (BufferedReader in = Files.newBufferedReader(exportFile, StandardCharsets.UTF_8)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                LoggedEvent logged = EventLogFormat.read(line);
-                DeviceEvent event = logged.event();
-                replayed.compute(event.device(), (device, old) -> (old == null ? DeviceState.EMPTY : old).evolve(event));
-                fileEvents++;
-            }
+        FileRates file = FileRates.of(exportFile, false);
+        if (!file.pools().equals(pools) || file.events() != events) {
+            throw new IllegalStateException("replays disagree: store and file gave different pools or counts");
         }
-        double fromFile = fileEvents / ((System.nanoTime() - start) / 1e9);
-        long bytesPerDevice = replayed.isEmpty() ? 0 : Math.max(0, usedHeapAfterGc() - before) / replayed.size();
+        return new Result(events, pools.size(), fromStore, file.foldPerSecond(), file.rawParsePerSecond(),
+                file.bytesPerDevice());
+    }
 
-        start = System.nanoTime();
-        long parsedLines = 0;
-        JsonFactory factory = new JsonFactory();
-        try (InputStream in = Files.newInputStream(exportFile); JsonParser parser = factory.createParser(in)) {
-            int depth = 0;
-            while (parser.nextToken() != null) {
-                switch (parser.currentToken()) {
-                    case START_OBJECT -> depth++;
-                    case END_OBJECT -> {
-                        if (--depth == 0) {
-                            parsedLines++;
-                        }
-                    }
-                    default -> {
+    /**
+     * Speeds on an exported log: merely parsing it with Jackson's streaming parser (one core), the
+     * fold msix replay runs, and (when asked) the whole audit msix audit runs. Parse and fold run
+     * twice and keep their better run, so that the JIT's warm-up is not what is measured.
+     */
+    public record FileRates(long events, double rawParsePerSecond, double foldPerSecond, double auditPerSecond,
+                     long bytesPerDevice, Map<String, DeviceState> pools) {
+
+        public static FileRates of(Path file, boolean audit) throws IOException {
+            double raw = 0;
+            double fold = 0;
+            long events = 0;
+            long bytesPerDevice = 0;
+            Map<String, DeviceState> pools = Map.of();
+            for (int run = 0; run < 2; run++) {
+                long start = System.nanoTime();
+                long parsed = rawParse(file);
+                raw = Math.max(raw, parsed / seconds(start));
+
+                long before = usedHeapAfterGc();
+                start = System.nanoTime();
+                PointInTime replay = PointInTime.atEnd(null);
+                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    LineBatches.forEach(LineBatches.of(in), (line, text) -> EventLogFormat.read(text), replay::accept,
+                            (lines, chars) -> { });
+                }
+                fold = Math.max(fold, replay.events() / seconds(start));
+                pools = replay.devices();
+                events = replay.events();
+                bytesPerDevice = pools.isEmpty() ? 0 : Math.max(0, usedHeapAfterGc() - before) / pools.size();
+                if (parsed != events) {
+                    throw new IllegalStateException("the parse saw " + parsed + " lines, the fold " + events);
+                }
+            }
+            double audited = 0;
+            if (audit) {
+                long start = System.nanoTime();
+                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    AuditResult result = Auditor.audit(LineBatches.of(in), AuditObserver.NONE, (lines, chars) -> { });
+                    audited = result.events() / seconds(start);
+                }
+            }
+            return new FileRates(events, raw, fold, audited, bytesPerDevice, pools);
+        }
+
+        /** Every token of the file through Jackson's streaming parser; the count of top-level objects. */
+        private static long rawParse(Path file) throws IOException {
+            long objects = 0;
+            try (InputStream in = Files.newInputStream(file); JsonParser parser = new JsonFactory().createParser(in)) {
+                int depth = 0;
+                for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                    if (token == JsonToken.START_OBJECT) {
+                        depth++;
+                    } else if (token == JsonToken.END_OBJECT && --depth == 0) {
+                        objects++;
                     }
                 }
             }
+            return objects;
         }
-        double rawParse = parsedLines / ((System.nanoTime() - start) / 1e9);
-        if (!replayed.equals(pools) || parsedLines != fileEvents) {
-            throw new IllegalStateException("replays disagree: store and file gave different pools or counts");
+
+        private static double seconds(long start) {
+            return (System.nanoTime() - start) / 1e9;
         }
-        return new Result(events, pools.size(), fromStore, fromFile, rawParse, bytesPerDevice);
     }
 
     private static long usedHeapAfterGc() {

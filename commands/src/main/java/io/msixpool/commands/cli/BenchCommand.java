@@ -3,13 +3,16 @@ package io.msixpool.commands.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.bench.Bench;
 import io.msixpool.commands.bench.BenchPlot;
+import io.msixpool.commands.bench.ReplayRates.FileRates;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,7 +27,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Every contender gets the same generated stream (VM churn over many devices, some",
                 "rejected commands, some retries); each device's commands go in order through one client.",
-                "--quick is a smoke run (under a minute); docs/benchmarks.md holds a full run."})
+                "--quick is a smoke run (under a minute); docs/benchmarks.md holds a full run.",
+                "",
+                "--log FILE measures only replay and audit on an exported log (msix export): the raw",
+                "streaming parse, the fold msix replay runs and the whole msix audit, in events/s."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "STORE",
             description = "a directory under which each run gets a fresh embedded store (default: a temporary "
@@ -49,11 +55,18 @@ public final class BenchCommand implements Callable<Integer> {
             description = "where the JSON results go (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "measure replay and audit on this exported log instead of running the contenders")
+    Path log;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (log != null) {
+            return onLog();
+        }
         int perRun = commands != null ? commands : quick ? 400 : 20_000;
         // Made before the run, so that a path that cannot be written fails in a second, not after it.
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -70,6 +83,23 @@ public final class BenchCommand implements Callable<Integer> {
         stdout.print(Bench.table(results));
         stdout.println("results: " + out.toAbsolutePath() + ", plot: " + plot.toAbsolutePath());
         stdout.flush();
+        return 0;
+    }
+
+    private int onLog() throws Exception {
+        if (!Files.isRegularFile(log)) {
+            throw new ParameterException(spec.commandLine(), "--log " + log + ": no such file");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        FileRates rates = FileRates.of(log, true);
+        out.printf(Locale.ROOT, "%s: %,d events, %,d devices%n", log.getFileName(), rates.events(), rates.pools().size());
+        out.printf(Locale.ROOT, "  raw streaming parse (Jackson, 1 core)  %,12.0f events/s%n", rates.rawParsePerSecond());
+        out.printf(Locale.ROOT, "  fold (msix replay)                     %,12.0f events/s  (%.2f of the raw parse)%n",
+                rates.foldPerSecond(), rates.foldPerSecond() / rates.rawParsePerSecond());
+        out.printf(Locale.ROOT, "  audit (msix audit)                     %,12.0f events/s  (%.1f s for this log)%n",
+                rates.auditPerSecond(), rates.events() / rates.auditPerSecond());
+        out.printf(Locale.ROOT, "  heap held by the pools                 %,12d bytes per device%n", rates.bytesPerDevice());
+        out.flush();
         return 0;
     }
 }

@@ -6,7 +6,6 @@ import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.replay.Chain;
 import io.msixpool.replay.Envelope;
 import io.msixpool.replay.EventLogFormat;
-import io.msixpool.replay.LoggedEvent;
 import io.msixpool.replay.Upcasters;
 
 /**
@@ -39,13 +38,16 @@ public record AuditedLine(long line, String device, Envelope envelope, String co
         } catch (IllegalArgumentException unhashable) {
             return new AuditedLine(line, device, envelopeOf(tree), null, null, unhashable.getMessage());
         }
+        Envelope envelope = envelopeOf(tree);
+        if (envelope == null) {
+            return new AuditedLine(line, device, null, computedHash, null, "no readable envelope");
+        }
         try {
-            LoggedEvent logged = EventLogFormat.read(tree, Upcasters.CURRENT);
-            // The envelope as recorded (revision included), not the one naming the upcast revision.
-            return new AuditedLine(line, device, envelopeOf(tree), computedHash, logged.event(), null);
+            tree.remove(EventLogFormat.ENVELOPE);  // hashed already: the tree is ours to take apart
+            DeviceEvent event = EventLogFormat.event(tree, envelope.revision(), Upcasters.CURRENT);
+            return new AuditedLine(line, device, envelope, computedHash, event, null);
         } catch (IllegalArgumentException unreadable) {
-            return new AuditedLine(line, device, envelopeOf(tree), computedHash, null,
-                    "not an event: " + rootCause(unreadable));
+            return new AuditedLine(line, device, envelope, computedHash, null, "not an event: " + rootCause(unreadable));
         }
     }
 
