@@ -100,4 +100,17 @@ class DirectLineReaderTest {
         assertEquals(EventLogFormat.read(assigned).event(),
                 EventLogFormat.read(assigned.replace("\"msix\":12", "\"msix\":\"12\"")).event());
     }
+
+    @Test
+    void timestampsAreReadAsInstantParseReadsThemOrLeftToTheReference() {
+        for (String time : List.of("2026-11-22T03:12:07.118Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z",
+                "1969-12-31T23:59:59.999Z", "2000-12-31T00:00:00.001Z")) {
+            assertEquals(Instant.parse(time), DirectLineReader.timestamp(time), time);
+        }
+        for (String time : List.of("2026-02-29T00:00:00.000Z", "2026-11-22T24:00:00.000Z", "2026-11-22T03:60:07.118Z",
+                "2026-11-22T03:12:07Z", "2026-11-22T03:12:07.118+01:00", "2026-1x-22T03:12:07.118Z",
+                "2026-11-22 03:12:07.118Z", "2026-13-22T03:12:07.118Z")) {
+            assertNull(DirectLineReader.timestamp(time), time);
+        }
+    }
 }

@@ -74,7 +74,7 @@ public final class ReplayRates {
                 long parsed = rawParse(file);
                 raw = Math.max(raw, parsed / seconds(start));
 
-                long before = usedHeapAfterGc();
+                long before = run == 0 ? usedHeapAfterGc() : 0;
                 start = System.nanoTime();
                 PointInTime replay = PointInTime.atEnd(null);
                 try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -84,7 +84,11 @@ public final class ReplayRates {
                 fold = Math.max(fold, replay.events() / seconds(start));
                 pools = replay.devices();
                 events = replay.events();
-                bytesPerDevice = pools.isEmpty() ? 0 : Math.max(0, usedHeapAfterGc() - before) / pools.size();
+                if (run == 0) {
+                    // Only the first run: in the second, this frame still holds the first run's fold
+                    // (the slot of a local is not cleared until it is assigned again).
+                    bytesPerDevice = pools.isEmpty() ? 0 : Math.max(0, usedHeapAfterGc() - before) / pools.size();
+                }
                 if (parsed != events) {
                     throw new IllegalStateException("the parse saw " + parsed + " lines, the fold " + events);
                 }

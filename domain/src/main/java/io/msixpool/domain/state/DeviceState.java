@@ -26,7 +26,18 @@ public record DeviceState(String device, SortedMap<String, PfState> pfs) {
     public static final DeviceState EMPTY = new DeviceState(null, new TreeMap<>());
 
     public DeviceState {
-        pfs = Collections.unmodifiableSortedMap(new TreeMap<>(pfs));
+        // A map built here is fresh and never leaves unwrapped: taken over. Any other map is copied.
+        pfs = Collections.unmodifiableSortedMap(pfs instanceof FreshPfs ? pfs : new TreeMap<>(pfs));
+    }
+
+    /** The PFs of the next state, built by this record alone, so the constructor need not copy them again. */
+    private static final class FreshPfs extends TreeMap<String, PfState> {
+        FreshPfs(SortedMap<String, PfState> pfs) {
+            super(pfs);
+        }
+
+        FreshPfs() {
+        }
     }
 
     /** rules.md: a device exists once a PF has been provisioned on it; PFs are never removed. */
@@ -71,13 +82,13 @@ public record DeviceState(String device, SortedMap<String, PfState> pfs) {
     }
 
     private SortedMap<String, PfState> with(String pf, PfState state) {
-        TreeMap<String, PfState> next = new TreeMap<>(pfs);
+        FreshPfs next = new FreshPfs(pfs);
         next.put(pf, state);
         return next;
     }
 
     private DeviceState rebooted() {
-        TreeMap<String, PfState> next = new TreeMap<>();
+        FreshPfs next = new FreshPfs();
         pfs.forEach((id, pf) -> next.put(id, pf.rebooted()));
         return new DeviceState(device, next);
     }

@@ -3,8 +3,6 @@ package io.msixpool.domain.state;
 import io.msixpool.domain.Emulation;
 import io.msixpool.domain.event.PfProvisioned;
 import io.msixpool.domain.event.ReclaimedVf;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -16,17 +14,18 @@ public record PfState(String pf, Emulation emulation, int vfCount, int msixTotal
                       int msixFree, boolean open, boolean dynamicMsix, int numVfs, List<VfState> vfs) {
 
     public PfState {
-        vfs = List.copyOf(vfs);
+        // Lists built here are already unmodifiable and unshared; any other list is copied.
+        vfs = vfs instanceof VfArray own ? own : List.copyOf(vfs);
     }
 
     /** A freshly provisioned PF: closed, every VF unlinked until DefaultDistributionApplied. */
     public static PfState provisioned(PfProvisioned e) {
-        List<VfState> vfs = new ArrayList<>(e.vfCount());
-        for (int i = 0; i < e.vfCount(); i++) {
-            vfs.add(new VfState(i, 0, false));
+        VfState[] vfs = new VfState[e.vfCount()];
+        for (int i = 0; i < vfs.length; i++) {
+            vfs[i] = new VfState(i, 0, false);
         }
         return new PfState(e.pf(), e.emulation(), e.vfCount(), e.msixTotal(), e.vfMinMsix(), e.vfMaxMsix(),
-                e.msixTotal(), false, false, 0, vfs);
+                e.msixTotal(), false, false, 0, new VfArray(vfs));
     }
 
     /** rules.md: {@code vfCount == 0 ? 0 : min(msixTotal / vfCount, vfMaxMsix)}. */
@@ -75,13 +74,13 @@ public record PfState(String pf, Emulation emulation, int vfCount, int msixTotal
     }
 
     public PfState withReclaimed(List<ReclaimedVf> reclaimed) {
-        VfState[] next = vfs.toArray(VfState[]::new);
+        VfState[] next = copyOfVfs();
         int free = msixFree;
         for (ReclaimedVf r : reclaimed) {
             next[r.vf()] = next[r.vf()].withMsix(next[r.vf()].msix() - r.msix());
             free += r.msix();
         }
-        return withVfs(Arrays.asList(next), free);
+        return withVfs(next, free);
     }
 
     public PfState withVfOpen(int vf, boolean nowOpen) {
@@ -91,21 +90,34 @@ public record PfState(String pf, Emulation emulation, int vfCount, int msixTotal
     /** After an Arm reboot: PF and every VF closed, not dynamic, SR-IOV off; links untouched. */
     public PfState rebooted() {
         return new PfState(pf, emulation, vfCount, msixTotal, vfMinMsix, vfMaxMsix, msixFree, false, false, 0,
-                vfs.stream().map(v -> v.withOpen(false)).toList());
+                new VfArray(changeAll(v -> v.withOpen(false))));
     }
 
     private PfState withVf(int vf, UnaryOperator<VfState> change, int free) {
-        VfState[] next = vfs.toArray(VfState[]::new);
+        VfState[] next = copyOfVfs();
         next[vf] = change.apply(next[vf]);
-        return withVfs(Arrays.asList(next), free);
+        return withVfs(next, free);
     }
 
     private PfState withAllVfs(UnaryOperator<VfState> change, int free) {
-        return withVfs(vfs.stream().map(change).toList(), free);
+        return withVfs(changeAll(change), free);
     }
 
-    private PfState withVfs(List<VfState> next, int free) {
+    private VfState[] changeAll(UnaryOperator<VfState> change) {
+        VfState[] next = copyOfVfs();
+        for (int i = 0; i < next.length; i++) {
+            next[i] = change.apply(next[i]);
+        }
+        return next;
+    }
+
+    private VfState[] copyOfVfs() {
+        return vfs instanceof VfArray own ? own.copy() : vfs.toArray(VfState[]::new);
+    }
+
+    /** The PF with {@code next} as its VFs, taken over without a copy: {@code next} must be a fresh array. */
+    private PfState withVfs(VfState[] next, int free) {
         return new PfState(pf, emulation, vfCount, msixTotal, vfMinMsix, vfMaxMsix, free, open, dynamicMsix,
-                numVfs, next);
+                numVfs, new VfArray(next));
     }
 }
