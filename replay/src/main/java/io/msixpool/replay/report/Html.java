@@ -1,6 +1,8 @@
 package io.msixpool.replay.report;
 
-/** Text from the log, made safe to put in HTML text and attribute values. */
+import java.util.Locale;
+
+/** Text for the page: text from the log made safe for HTML, and lengths of time. */
 final class Html {
     private Html() {
     }
@@ -34,5 +36,22 @@ final class Html {
             }
         }
         return out == null ? text : out.toString();
+    }
+
+    /** A length of time for people: 250 ms, 1.5 s, 35.0 min, 2.5 h, 3.0 days. */
+    static String duration(long millis) {
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        if (millis < 120_000) {
+            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        if (millis < 7_200_000) {
+            return String.format(Locale.ROOT, "%.1f min", millis / 60_000.0);
+        }
+        if (millis < 172_800_000) {
+            return String.format(Locale.ROOT, "%.1f h", millis / 3_600_000.0);
+        }
+        return String.format(Locale.ROOT, "%.1f days", millis / 86_400_000.0);
     }
 }

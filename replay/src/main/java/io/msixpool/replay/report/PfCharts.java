@@ -4,196 +4,291 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The two SVG pictures of one PF. Each draws its data in an inner {@code <svg>} whose user units
- * are the data's own (x: time columns, y: vectors or VF rows), stretched to the plot area, so the
- * paths hold small integers and a 400-PF report stays a few megabytes; axes and labels are drawn
- * around it in pixels.
+ * The SVG picture of one PF: its free vectors over time on top, the vectors held by each VF (a
+ * heatmap) under it, both on one time axis. Each plot draws its data in an inner {@code <svg>}
+ * whose user units are the data's own (x: time columns, y: vectors or VF rows), stretched to the
+ * plot area, and its paths move by relative steps, so they hold small integers: 400 PFs make a few
+ * megabytes. The heatmap's x unit is its own column (two of the chart's); a run of one colour is
+ * a horizontal stroke one row thick.
  */
 final class PfCharts {
     static final int WIDTH = 960;
     private static final int LEFT = 64;
-    private static final int RIGHT = 16;
-    private static final int PLOT_WIDTH = WIDTH - LEFT - RIGHT;
-    private static final int TOP = 12;
-    private static final int CHART_HEIGHT = 170;
+    private static final int PLOT_WIDTH = WIDTH - LEFT - 16;
+    private static final int TOP = 16;
+    private static final int CHART_HEIGHT = 160;
+    private static final int GAP = 30;
     private static final int BELOW = 34;
-    static final int LEVELS = 8;
+    /** Runs of one colour a heatmap may take, about 8 bytes each. */
+    static final int MAX_RUNS = 1200;
 
     private final Timeline timeline;
     private final int columns;
+    private final DateTimeFormatter tickFormat;
 
     PfCharts(Timeline timeline) {
         this.timeline = timeline;
         this.columns = Math.max(1, timeline.columnsUsed());
+        long span = columns * timeline.widthMillis();
+        this.tickFormat = DateTimeFormatter.ofPattern(span < 10_000 ? "HH:mm:ss.SSS"
+                : span <= 86_400_000 ? "HH:mm:ss" : "yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
     }
 
-    /** The free vectors over time: the lowest-to-highest band, the last value as a line, the total, marks. */
-    void freeChart(StringBuilder out, PfSeries series) {
+    /** The picture and the heatmap's legend. */
+    void draw(StringBuilder out, PfSeries series) {
+        int rowHeight = series.rows == 0 ? 0 : Math.max(3, Math.min(14, 384 / series.rows));
+        int heatTop = TOP + CHART_HEIGHT + GAP;
+        int bottom = series.rows == 0 ? TOP + CHART_HEIGHT : heatTop + series.rows * rowHeight;
+        out.append("<svg class=\"chart\" width=\"").append(WIDTH).append("\" height=\"").append(bottom + BELOW)
+                .append("\" role=\"img\" aria-label=\"").append(Html.escape(series.device + " / " + series.pf))
+                .append(" over time\">");
+        xAxis(out, bottom);
+        freeChart(out, series);
+        Heat heat = null;
+        if (series.rows > 0) {
+            out.append("<text x=\"4\" y=\"").append(heatTop - 12).append("\">vectors held per VF</text>");
+            rowLabels(out, series, heatTop, rowHeight);
+            heat = heatmap(out, series, heatTop, rowHeight);
+        }
+        out.append("</svg>\n");
+        legend(out, series, heat);
+    }
+
+    private void freeChart(StringBuilder out, PfSeries series) {
         int first = series.firstColumn();
         long low = 0;
         long high = Math.max(1, series.highestTotal());
+        boolean band = false;
         for (int c = first; c < columns; c++) {
             if (series.touched(c)) {
                 low = Math.min(low, series.freeMin(c));
                 high = Math.max(high, series.freeMax(c));
+                band |= series.freeMin(c) < series.freeMax(c);
             }
         }
-        out.append("<svg class=\"chart free\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(TOP + CHART_HEIGHT + BELOW).append("\" role=\"img\" aria-label=\"free vectors of ")
-                .append(Html.escape(series.device + " / " + series.pf)).append(" over time\">");
         yAxis(out, low, high);
-        xAxis(out, TOP + CHART_HEIGHT);
         out.append("<svg x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(PLOT_WIDTH)
                 .append("\" height=\"").append(CHART_HEIGHT).append("\" viewBox=\"0 ").append(-high).append(' ')
                 .append(columns).append(' ').append(high - low).append("\" preserveAspectRatio=\"none\">");
-        StringBuilder band = new StringBuilder();
-        StringBuilder line = new StringBuilder();
-        int value = series.freeLast(first);
-        line.append('M').append(first).append(' ').append(-(long) value);
-        for (int c = first; c < columns; c++) {
-            if (!series.touched(c)) {
-                continue;
-            }
-            if (series.freeMin(c) < series.freeMax(c)) {
-                band.append('M').append(c).append(' ').append(-(long) series.freeMax(c)).append("h1V")
-                        .append(-(long) series.freeMin(c)).append("h-1z");
-            }
-            if (series.freeLast(c) != value) {
-                value = series.freeLast(c);
-                line.append('H').append(c).append('V').append(-(long) value);
-            }
-        }
-        line.append('H').append(columns);
-        out.append("<path class=\"area\" d=\"M").append(first).append(" 0V").append(line, line.indexOf(" ") + 1,
-                line.length()).append("V0z\"/>");
-        if (!band.isEmpty()) {
-            out.append("<path class=\"band\" d=\"").append(band)
-                    .append("\"><title>lowest to highest free in a time slice</title></path>");
-        }
         out.append("<path class=\"total\" d=\"M0 ").append(-(long) series.msixTotal()).append('H').append(columns)
                 .append("\"><title>total ").append(series.msixTotal()).append(" vectors</title></path>");
-        out.append("<path class=\"line\" d=\"").append(line).append("\"><title>free vectors</title></path>");
+        // One path is both the line (its stroke) and the area under it (its fill, closed along 0).
+        Steps line = Steps.vectors(first, 0);
+        line.to(first, series.freeLast(first));
+        for (int c = first; c < columns; c++) {
+            if (series.touched(c)) {
+                line.to(c, series.freeLast(c));
+            }
+        }
+        line.to(columns, line.y()).to(columns, 0);
+        out.append("<path class=\"free\" d=\"").append(line.path()).append("\"><title>free vectors</title></path>");
+        if (band) {
+            out.append("<path class=\"band\" d=\"").append(band(series)).append("\"><title>lowest to highest free"
+                    + " in a time slice</title></path>");
+        }
         for (int i = 0; i < series.marks(); i++) {
             out.append("<path class=\"mark\" d=\"M").append(series.markColumn(i)).append(".5 ").append(-high)
                     .append('V').append(-low).append("\"><title>finding at position ").append(series.markPosition(i))
                     .append("</title></path>");
         }
-        out.append("</svg>");
-        out.append("<text class=\"total-label\" x=\"").append(LEFT + PLOT_WIDTH - 4).append("\" y=\"")
+        out.append("</svg><text class=\"e total-label\" x=\"").append(LEFT + PLOT_WIDTH - 4).append("\" y=\"")
                 .append(Math.max(TOP + 10, yPixel(series.msixTotal(), low, high) - 4)).append("\">total ")
-                .append(series.msixTotal()).append("</text></svg>");
+                .append(series.msixTotal()).append("</text>");
     }
 
-    /** The vectors each VF row held over time, one colour level per range of vectors, and its legend. */
-    void heatmap(StringBuilder out, PfSeries series) {
-        if (series.rows == 0) {
-            out.append("<p class=\"note\">No VFs: nothing to show per VF.</p>");
-            return;
-        }
-        int rowHeight = Math.max(3, Math.min(14, 384 / series.rows));
-        int height = series.rows * rowHeight;
+    /** The highest free of each slice left to right, then the lowest right to left. */
+    private StringBuilder band(PfSeries series) {
         int first = series.firstColumn();
-        int lastHeat = (columns - 1) >> 1;
-        long highest = 0;
-        boolean negative = false;
-        for (int row = 0; row < series.rows; row++) {
-            for (int h = first >> 1; h <= lastHeat; h++) {
-                int held = series.held(row, h);
-                highest = Math.max(highest, held);
-                negative |= held < 0;
+        int[] carried = new int[columns];
+        for (int c = first; c < columns; c++) {
+            carried[c] = series.touched(c) || c == first ? series.freeLast(c) : carried[c - 1];
+        }
+        Steps band = Steps.vectors(first, series.freeMax(first));
+        for (int c = first; c < columns; c++) {
+            band.to(c, series.touched(c) ? series.freeMax(c) : carried[c]);
+        }
+        band.to(columns, band.y());
+        for (int c = columns - 1; c >= first; c--) {
+            int lowest = series.touched(c) ? series.freeMin(c) : carried[c];
+            band.to(c + 1, lowest).to(c, lowest);
+        }
+        return band.path().append('z');
+    }
+
+    /**
+     * The heatmap. A busy PF's cells are widened (two heat columns each, then four...) until it
+     * takes at most {@link #MAX_RUNS} runs of one colour, which bounds its size whatever the log.
+     */
+    private Heat heatmap(StringBuilder out, PfSeries series, int top, int rowHeight) {
+        Heat heat = new Heat(series, series.firstColumn() >> 1, (columns - 1) >> 1);
+        while (heat.runs() > MAX_RUNS && heat.width < PfSeries.HEAT_COLUMNS) {
+            heat = heat.wider();
+        }
+        Steps[] paths = new Steps[HeatLevels.SLOTS];
+        heat.forEachRun((row, from, to, level) -> {
+            int slot = HeatLevels.slot(level);
+            if (paths[slot] == null) {
+                paths[slot] = Steps.rows(from, row);
+            } else {
+                paths[slot].moveTo(from, row);
+            }
+            paths[slot].to(to, row);
+        });
+        out.append("<svg class=\"heat\" x=\"").append(LEFT).append("\" y=\"").append(top).append("\" width=\"")
+                .append(PLOT_WIDTH).append("\" height=\"").append(series.rows * rowHeight).append("\" viewBox=\"0 0 ")
+                .append(half(columns)).append(' ').append(series.rows).append("\" preserveAspectRatio=\"none\">")
+                .append("<rect class=\"l0\" x=\"").append(half(series.firstColumn())).append("\" y=\"0\" width=\"")
+                .append(half(columns - series.firstColumn())).append("\" height=\"").append(series.rows)
+                .append("\"/><g transform=\"translate(0 .5)\">");
+        for (int slot = 1; slot < paths.length; slot++) {
+            if (paths[slot] != null) {
+                out.append("<path class=\"").append(HeatLevels.cssClass(slot)).append("\" d=\"")
+                        .append(paths[slot].path()).append("\"><title>").append(heat.levels.range(slot))
+                        .append(" vectors</title></path>");
             }
         }
-        Levels levels = new Levels(highest);
-        StringBuilder[] paths = new StringBuilder[LEVELS + 2];
-        for (int row = 0; row < series.rows; row++) {
-            int runStart = first >> 1;
-            int level = levels.of(series.held(row, runStart));
-            for (int h = runStart + 1; h <= lastHeat + 1; h++) {
-                int next = h > lastHeat ? -2 : levels.of(series.held(row, h));
-                if (next != level) {
-                    if (level != 0) {
-                        int x0 = Math.max(2 * runStart, first);
-                        int x1 = Math.min(2 * h, columns);
-                        int slot = level < 0 ? LEVELS + 1 : level;
-                        if (paths[slot] == null) {
-                            paths[slot] = new StringBuilder();
+        out.append("</g></svg>");
+        return heat;
+    }
+
+    /**
+     * The heat cells of one PF, {@code width} heat columns each (a power of two, so cells line up
+     * with the time axis), and their colour levels.
+     */
+    private static final class Heat {
+        interface Run {
+            void draw(int row, int from, int to, int level);
+        }
+
+        final PfSeries series;
+        final int firstHeat;
+        final int lastHeat;
+        final int width;
+        final HeatLevels levels;
+
+        Heat(PfSeries series, int firstHeat, int lastHeat) {
+            this(series, firstHeat, lastHeat, 1, levels(series, firstHeat, lastHeat));
+        }
+
+        private Heat(PfSeries series, int firstHeat, int lastHeat, int width, HeatLevels levels) {
+            this.series = series;
+            this.firstHeat = firstHeat;
+            this.lastHeat = lastHeat;
+            this.width = width;
+            this.levels = levels;
+        }
+
+        private static HeatLevels levels(PfSeries series, int firstHeat, int lastHeat) {
+            long highest = 0;
+            long lowest = 0;
+            for (int row = 0; row < series.rows; row++) {
+                for (int h = firstHeat; h <= lastHeat; h++) {
+                    highest = Math.max(highest, series.held(row, h));
+                    lowest = Math.min(lowest, series.held(row, h));
+                }
+            }
+            return new HeatLevels(highest, lowest < 0);
+        }
+
+        Heat wider() {
+            return new Heat(series, firstHeat, lastHeat, width * 2, levels);
+        }
+
+        /** The level of the most held in cell {@code cell} of {@code row}. */
+        private int level(int row, int cell) {
+            int most = Integer.MIN_VALUE;
+            for (int h = Math.max(firstHeat, cell * width); h <= Math.min(lastHeat, cell * width + width - 1); h++) {
+                most = Math.max(most, series.held(row, h));
+            }
+            return levels.of(most);
+        }
+
+        /** Each run of cells of one level but 0 (the background), in heat columns. */
+        void forEachRun(Run run) {
+            int firstCell = firstHeat / width;
+            int lastCell = lastHeat / width;
+            for (int row = 0; row < series.rows; row++) {
+                int start = firstCell;
+                int level = level(row, start);
+                for (int cell = start + 1; cell <= lastCell + 1; cell++) {
+                    int next = cell > lastCell ? Integer.MIN_VALUE : level(row, cell);
+                    if (next != level) {
+                        if (level != 0) {
+                            run.draw(row, start * width, cell * width, level);
                         }
-                        paths[slot].append('M').append(x0).append(' ').append(row).append('H').append(x1)
-                                .append("v1H").append(x0).append('z');
+                        start = cell;
+                        level = next;
                     }
-                    runStart = h;
-                    level = next;
                 }
             }
         }
-        out.append("<svg class=\"chart heat\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(TOP + height + BELOW).append("\" role=\"img\" aria-label=\"vectors held by each VF of ")
-                .append(Html.escape(series.device + " / " + series.pf)).append(" over time\">");
-        rowLabels(out, series, rowHeight);
-        xAxis(out, TOP + height);
-        out.append("<svg x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(PLOT_WIDTH)
-                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(columns).append(' ')
-                .append(series.rows).append("\" preserveAspectRatio=\"none\" shape-rendering=\"crispEdges\">")
-                .append("<rect class=\"l0\" x=\"").append(first).append("\" y=\"0\" width=\"").append(columns - first)
-                .append("\" height=\"").append(series.rows).append("\"/>");
-        for (int slot = 1; slot < paths.length; slot++) {
-            if (paths[slot] != null) {
-                String range = slot > LEVELS ? "below 0" : levels.range(slot);
-                out.append("<path class=\"").append(slot > LEVELS ? "lneg" : "l" + slot).append("\" d=\"")
-                        .append(paths[slot]).append("\"><title>").append(range).append(" vectors</title></path>");
+
+        int runs() {
+            int[] runs = {0};
+            forEachRun((row, from, to, level) -> runs[0]++);
+            return runs[0];
+        }
+    }
+
+    /** Chart columns in heat columns (two each): the heatmap's x unit. */
+    private static String half(int chartColumns) {
+        return (chartColumns >> 1) + ((chartColumns & 1) == 0 ? "" : ".5");
+    }
+
+    private void legend(StringBuilder out, PfSeries series, Heat heat) {
+        if (heat == null) {
+            out.append("<p class=\"legend\">No VFs: nothing is held per VF.</p>\n");
+            return;
+        }
+        HeatLevels levels = heat.levels;
+        out.append("<p class=\"legend\">Vectors held").append(series.groupSize > 1 ? " by each row (the sum of "
+                + series.groupSize + " neighbouring VFs)" : " by each VF").append(", the most in each cell (")
+                .append(Html.duration(2L * heat.width * timeline.widthMillis())).append(heat.width == 1 ? "" : ", widened"
+                        + " to keep a busy PF's map small").append("):");
+        for (int slot = 0; slot < HeatLevels.SLOTS; slot++) {
+            if (slot <= levels.count() || slot == HeatLevels.SLOTS - 1 && levels.negative()) {
+                out.append(" <span class=\"key\"><i class=\"").append(HeatLevels.cssClass(slot)).append("\"></i>")
+                        .append(levels.range(slot)).append("</span>");
             }
         }
-        out.append("</svg></svg>");
-        out.append("<p class=\"legend\">Vectors held").append(series.groupSize > 1 ? " by each row (the sum of "
-                + series.groupSize + " neighbouring VFs)" : " by each VF").append(", the most in each time slice: ");
-        out.append("<span class=\"key\"><i class=\"l0\"></i>0</span>");
-        for (int level = 1; level <= levels.count(); level++) {
-            out.append("<span class=\"key\"><i class=\"l").append(level).append("\"></i>").append(levels.range(level))
-                    .append("</span>");
-        }
-        if (negative) {
-            out.append("<span class=\"key\"><i class=\"lneg\"></i>below 0</span>");
-        }
-        out.append("</p>");
+        out.append("</p>\n");
     }
 
     private void yAxis(StringBuilder out, long low, long high) {
         long step = niceStep((high - low) / 4.0);
-        out.append("<text class=\"axis-title\" x=\"4\" y=\"").append(TOP - 2).append("\">free vectors</text>");
+        out.append("<text x=\"4\" y=\"").append(TOP - 5).append("\">free vectors</text>");
+        StringBuilder grid = new StringBuilder();
         for (long v = Math.ceilDiv(low, step) * step; v <= high; v += step) {
             long y = yPixel(v, low, high);
-            out.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT_WIDTH)
-                    .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/><text class=\"tick\" x=\"")
-                    .append(LEFT - 6).append("\" y=\"").append(y + 4).append("\" text-anchor=\"end\">").append(v)
-                    .append("</text>");
+            grid.append('M').append(LEFT).append(' ').append(y).append('h').append(PLOT_WIDTH);
+            out.append("<text class=\"e\" x=\"").append(LEFT - 6).append("\" y=\"").append(y + 4).append("\">")
+                    .append(v).append("</text>");
         }
+        out.append("<path class=\"grid\" d=\"").append(grid).append("\"/>");
     }
 
     private static long yPixel(long value, long low, long high) {
         return TOP + Math.round((high - value) * (double) CHART_HEIGHT / (high - low));
     }
 
-    private void rowLabels(StringBuilder out, PfSeries series, int rowHeight) {
+    private static void rowLabels(StringBuilder out, PfSeries series, int top, int rowHeight) {
         int every = 1;
-        while (every * rowHeight < 12) {
+        while (every * rowHeight < (series.rows <= 16 ? 12 : 24)) {
             every *= 2;
         }
         for (int row = 0; row < series.rows; row += every) {
             int firstVf = row * series.groupSize;
             int lastVf = Math.min(series.vfCount, firstVf + series.groupSize) - 1;
-            out.append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"")
-                    .append(TOP + row * rowHeight + Math.min(rowHeight, 10)).append("\" text-anchor=\"end\">VF ")
-                    .append(firstVf).append(lastVf > firstVf ? "-" + lastVf : "").append("</text>");
+            out.append("<text class=\"e\" x=\"").append(LEFT - 6).append("\" y=\"")
+                    .append(top + row * rowHeight + rowHeight / 2 + 4).append("\">VF ").append(firstVf)
+                    .append(lastVf > firstVf ? "-" + lastVf : "").append("</text>");
         }
     }
 
-    /** The axis line at {@code y} and about six time labels under it, and the axis title. */
+    /** About six times under the plots, a light line up through both at each, and the axis title. */
     private void xAxis(StringBuilder out, int y) {
-        long span = columns * timeline.widthMillis();
-        DateTimeFormatter format = DateTimeFormatter.ofPattern(span < 10_000 ? "HH:mm:ss.SSS"
-                : span <= 86_400_000 ? "HH:mm:ss" : "yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
-        out.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + PLOT_WIDTH)
-                .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/>");
+        StringBuilder lines = new StringBuilder().append('M').append(LEFT).append(' ').append(y).append('h')
+                .append(PLOT_WIDTH);
         int ticks = Math.min(5, columns);
         int previous = -1;
         for (int k = 0; k <= ticks; k++) {
@@ -203,14 +298,13 @@ final class PfCharts {
             }
             previous = column;
             long x = LEFT + Math.round(column * (double) PLOT_WIDTH / columns);
-            String anchor = k == 0 ? "start" : k == ticks ? "end" : "middle";
-            out.append("<line class=\"axis\" x1=\"").append(x).append("\" x2=\"").append(x).append("\" y1=\"").append(y)
-                    .append("\" y2=\"").append(y + 4).append("\"/><text class=\"tick\" x=\"").append(x).append("\" y=\"")
-                    .append(y + 16).append("\" text-anchor=\"").append(anchor).append("\">")
-                    .append(format.format(timeline.timeAt(column))).append("</text>");
+            lines.append('M').append(x).append(' ').append(TOP).append('V').append(y + 4);
+            out.append("<text class=\"").append(k == 0 ? "s" : k == ticks ? "e" : "m").append("\" x=\"").append(x)
+                    .append("\" y=\"").append(y + 16).append("\">").append(tickFormat.format(timeline.timeAt(column)))
+                    .append("</text>");
         }
-        out.append("<text class=\"axis-title\" x=\"").append(LEFT + PLOT_WIDTH / 2).append("\" y=\"").append(y + 30)
-                .append("\" text-anchor=\"middle\">time (UTC), from ")
+        out.append("<path class=\"axis\" d=\"").append(lines).append("\"/><text class=\"m\" x=\"")
+                .append(LEFT + PLOT_WIDTH / 2).append("\" y=\"").append(y + 30).append("\">time (UTC), from ")
                 .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC)
                         .format(timeline.timeAt(0))).append("</text>");
     }
@@ -221,7 +315,7 @@ final class PfCharts {
         while (magnitude * 10 <= rough) {
             magnitude *= 10;
         }
-        for (long factor : new long[] {1, 2, 5, 10}) {
+        for (long factor : new long[] {1, 2, 5}) {
             if (magnitude * factor >= rough) {
                 return magnitude * factor;
             }
@@ -229,28 +323,69 @@ final class PfCharts {
         return magnitude * 10;
     }
 
-    /** Vectors held 1..highest cut into at most {@link #LEVELS} equal ranges; 0 is level 0, below 0 is -1. */
-    record Levels(long highest) {
-        int count() {
-            return (int) Math.min(LEVELS, highest);
+    /**
+     * A path of horizontal and vertical steps in relative moves, runs of horizontal steps joined.
+     * y is a count of vectors (drawn upwards, so negated) or a row (drawn downwards).
+     */
+    private static final class Steps {
+        private final StringBuilder path = new StringBuilder();
+        private final boolean down;
+        private int x;
+        private int y;
+        private int pendingX;
+
+        private Steps(int x, int y, boolean down) {
+            this.down = down;
+            this.x = x;
+            this.y = y;
+            path.append('M').append(x).append(' ').append(down ? y : -(long) y);
         }
 
-        int of(long held) {
-            if (held <= 0) {
-                return held == 0 ? 0 : -1;
+        static Steps vectors(int x, int value) {
+            return new Steps(x, value, false);
+        }
+
+        static Steps rows(int x, int row) {
+            return new Steps(x, row, true);
+        }
+
+        int y() {
+            return y;
+        }
+
+        /** A horizontal then a vertical step to ({@code toX}, {@code toY}). */
+        Steps to(int toX, int toY) {
+            pendingX += toX - x;
+            x = toX;
+            if (toY != y) {
+                flush();
+                path.append('v').append(dy(toY));
+                y = toY;
             }
-            return 1 + (int) ((held - 1) * count() / highest);
+            return this;
         }
 
-        /** The lowest value of level {@code level}: the least v with (v - 1) * count / highest >= level - 1. */
-        private long lowest(int level) {
-            return Math.ceilDiv((level - 1) * highest, count()) + 1;
+        void moveTo(int toX, int toY) {
+            flush();
+            path.append('m').append(toX - x).append(' ').append(dy(toY));
+            x = toX;
+            y = toY;
         }
 
-        String range(int level) {
-            long low = lowest(level);
-            long high = level == count() ? highest : lowest(level + 1) - 1;
-            return low == high ? Long.toString(low) : low + "\u2013" + high;
+        private long dy(int toY) {
+            return down ? toY - (long) y : y - (long) toY;
+        }
+
+        private void flush() {
+            if (pendingX != 0) {
+                path.append('h').append(pendingX);
+                pendingX = 0;
+            }
+        }
+
+        StringBuilder path() {
+            flush();
+            return path;
         }
     }
 }

@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,18 +29,21 @@ final class ReportPage {
             th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}
             td.msg{word-break:break-word;max-width:520px}.summary th{width:170px}
             .note{color:#555;font-style:italic}nav a{margin-right:10px}.facts{margin:0;color:#333}
-            .chart{display:block;margin:6px 0}.chart text{font:11px sans-serif;fill:#444}
-            .chart .axis-title{fill:#222}.grid{stroke:#ececec}.axis{stroke:#888}
-            .line{fill:none;stroke:#1f5fa8;stroke-width:1.6;vector-effect:non-scaling-stroke}.band{fill:#8fb5e3}.area{fill:#e3edf9}
+            .chart{display:block;margin:6px 0}.chart text{font:11px sans-serif;fill:#333}
+            .s{text-anchor:start}.m{text-anchor:middle}.e{text-anchor:end}
+            .grid{fill:none;stroke:#ececec}.axis{fill:none;stroke:#aaa}
+            .free{fill:#e3edf9;stroke:#1f5fa8;stroke-width:1.6;vector-effect:non-scaling-stroke}
+            .band{fill:#1f5fa8;fill-opacity:.35}
             .total{fill:none;stroke:#c0392b;stroke-width:1;stroke-dasharray:6 4;vector-effect:non-scaling-stroke}
-            .total-label{text-anchor:end}.chart .total-label{fill:#c0392b}
-            .mark{stroke:#d4001a;stroke-width:2;vector-effect:non-scaling-stroke}
-            .legend{margin:0 0 8px;font-size:12px}.key{margin-left:10px;white-space:nowrap}
+            .chart .total-label{fill:#c0392b}.mark{stroke:#d4001a;stroke-width:2;vector-effect:non-scaling-stroke}
+            .heat{shape-rendering:crispEdges}.heat path{fill:none;stroke-width:1}
+            .legend{margin:0 0 8px;font-size:12px}.key{margin-left:8px;white-space:nowrap}
             .key i{display:inline-block;width:12px;height:12px;margin-right:3px;vertical-align:-2px;border:1px solid #bbb}
-            .l0{fill:#f3f3f3;background:#f3f3f3}.l1{fill:#deebf7;background:#deebf7}.l2{fill:#c6dbef;background:#c6dbef}
-            .l3{fill:#9ecae1;background:#9ecae1}.l4{fill:#6baed6;background:#6baed6}.l5{fill:#4292c6;background:#4292c6}
-            .l6{fill:#2171b5;background:#2171b5}.l7{fill:#08519c;background:#08519c}.l8{fill:#08306b;background:#08306b}
-            .lneg{fill:#d4001a;background:#d4001a}
+            .l0{fill:#f3f3f3;background:#f3f3f3}.l1{stroke:#deebf7;background:#deebf7}
+            .l2{stroke:#c6dbef;background:#c6dbef}.l3{stroke:#9ecae1;background:#9ecae1}
+            .l4{stroke:#6baed6;background:#6baed6}.l5{stroke:#4292c6;background:#4292c6}
+            .l6{stroke:#2171b5;background:#2171b5}.l7{stroke:#08519c;background:#08519c}
+            .l8{stroke:#08306b;background:#08306b}.lneg{stroke:#d4001a;background:#d4001a}
             """;
 
     private final String source;
@@ -168,7 +170,7 @@ final class ReportPage {
         out.write("<section id=\"pools\"><h2>Pools over time</h2>\n<p>Per PF: the free vectors (the line is the"
                 + " count after the last event in each time slice, the band the lowest to the highest within it,"
                 + " the dashed line the PF's total, red marks the findings), then the vectors held by each VF."
-                + " Each time slice is " + duration(timeline.widthMillis()) + ".</p>\n");
+                + " Each time slice is " + Html.duration(timeline.widthMillis()) + ".</p>\n");
         if (charted.isEmpty()) {
             out.write("<p>No PF was provisioned in this log.</p>\n");
         }
@@ -207,8 +209,7 @@ final class ReportPage {
                     .append(findings == 0 ? "" : ", <a href=\"#findings\">" + plural(findings, "finding") + "</a>")
                     .append(series.vfCountChanged() ? "; its VF count changed (provisioned again), the heatmap keeps"
                             + " the first one" : "").append("</p>\n");
-            charts.freeChart(section, series);
-            charts.heatmap(section, series);
+            charts.draw(section, series);
             section.append("</section>\n");
             out.write(section.toString());
         }
@@ -229,21 +230,5 @@ final class ReportPage {
 
     private static String time(long millis) {
         return TIME.format(Instant.ofEpochMilli(millis));
-    }
-
-    static String duration(long millis) {
-        if (millis < 1000) {
-            return millis + " ms";
-        }
-        if (millis < 120_000) {
-            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-        }
-        if (millis < 7_200_000) {
-            return String.format(Locale.ROOT, "%.1f min", millis / 60_000.0);
-        }
-        if (millis < 172_800_000) {
-            return String.format(Locale.ROOT, "%.1f h", millis / 3_600_000.0);
-        }
-        return String.format(Locale.ROOT, "%.1f days", millis / 86_400_000.0);
     }
 }

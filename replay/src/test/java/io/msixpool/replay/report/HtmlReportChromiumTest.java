@@ -90,10 +90,13 @@ class HtmlReportChromiumTest {
         for (String pf : List.of("nvme0", "virtio0")) {
             assertTrue(dom.contains("<h4>bf3-a / " + pf + "</h4>"), "the section of " + pf);
         }
-        Matcher line = Pattern.compile("<path class=\"line\" d=\"([^\"]+)\"").matcher(dom);
-        assertTrue(line.find(), "nvme0's free line");
-        long vertices = line.group(1).chars().filter(c -> c == 'H' || c == 'V').count();
-        assertTrue(vertices >= 4 * CYCLES, "a step for each of Carol's VMs coming and going: " + line.group(1));
+        Matcher free = Pattern.compile("<path class=\"free\" d=\"([^\"]+)\"").matcher(dom);
+        assertTrue(free.find(), "nvme0's free vectors");
+        List<int[]> steps = PathSteps.decode(free.group(1));
+        assertTrue(steps.size() >= 4 * CYCLES, "a step down and up for each of Carol's VMs: " + free.group(1));
+        // y is minus the count; the path ends along the last count, then back down to 0 to close the area.
+        assertEquals(-52, steps.get(steps.size() - 4)[1], "52 free before the forged event");
+        assertEquals(8, steps.get(steps.size() - 3)[1], "-8 free after it");
         assertTrue(dom.contains("<title>total 64 vectors</title>"), "nvme0's total");
 
         Matcher heat = Pattern.compile("<path class=\"l(\\d)\" d=\"([^\"]+)\">").matcher(dom);
@@ -101,7 +104,7 @@ class HtmlReportChromiumTest {
         int levels = 0;
         while (heat.find()) {
             levels++;
-            runsOfVf3 += Pattern.compile("M\\d+ 3H").matcher(heat.group(2)).results().count();
+            runsOfVf3 += (int) PathSteps.runs(heat.group(2)).stream().filter(run -> run[0] == 3).count();
         }
         assertTrue(levels >= 4, "VMs of 2 to 26 vectors and the forged 60 fall in several colour levels");
         assertTrue(runsOfVf3 >= CYCLES / 2, "VF 3's row changes colour with each VM: " + runsOfVf3);
