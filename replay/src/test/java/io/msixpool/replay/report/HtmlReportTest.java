@@ -12,15 +12,22 @@ import io.msixpool.domain.command.OpenPf;
 import io.msixpool.domain.command.ProvisionPf;
 import io.msixpool.domain.command.Reclaim;
 import io.msixpool.domain.command.ReleaseVectors;
+import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.event.VectorsAssigned;
+import io.msixpool.domain.state.DeviceState;
+import io.msixpool.replay.Envelope;
+import io.msixpool.replay.audit.AuditObserver;
 import io.msixpool.replay.audit.AuditResult;
 import io.msixpool.replay.audit.Auditor;
 import io.msixpool.replay.audit.ChainedLog;
 import io.msixpool.replay.audit.Finding;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -158,6 +165,31 @@ class HtmlReportTest {
         assertTrue(html.contains("<td class=\"actor\">&lt;img/src=x&gt;&amp;&quot;&#39;</td>"), "the actor, escaped");
         assertFalse(html.contains("<img"), "no markup from the log");
         assertTrue(html.contains("<title>MSI-X audit: &lt;log&gt;&amp;.jsonl</title>"));
+    }
+
+    @Test
+    void foldingAnEventAllocatesNothing() {
+        List<Object[]> folds = new ArrayList<>();
+        new SyntheticFleet(1, 4, 4, 32).run(60_000, 1_000, new AuditObserver() {
+            @Override
+            public void folded(Envelope envelope, DeviceEvent event, boolean beginsDecision, DeviceState after) {
+                folds.add(new Object[] {envelope, event, beginsDecision, after});
+            }
+        }, null);
+        HtmlReport report = new HtmlReport("fleet");
+        // The first third sees every PF and actor and lets the JIT settle; the rest is measured.
+        int warm = folds.size() / 3;
+        for (Object[] fold : folds.subList(0, warm)) {
+            report.folded((Envelope) fold[0], (DeviceEvent) fold[1], (Boolean) fold[2], (DeviceState) fold[3]);
+        }
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (Object[] fold : folds.subList(warm, folds.size())) {
+            report.folded((Envelope) fold[0], (DeviceEvent) fold[1], (Boolean) fold[2], (DeviceState) fold[3]);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        int measured = folds.size() - warm;
+        assertTrue(allocated < measured, allocated + " bytes allocated for " + measured + " events");
     }
 
     @Test
