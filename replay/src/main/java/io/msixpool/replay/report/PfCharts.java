@@ -44,7 +44,7 @@ final class PfCharts {
                 .append(" over time\">");
         xAxis(out, bottom);
         freeChart(out, series);
-        Heat heat = null;
+        HeatCells heat = null;
         if (series.rows > 0) {
             out.append("<text x=\"4\" y=\"").append(heatTop - 12).append("\">vectors held per VF</text>");
             rowLabels(out, series, heatTop, rowHeight);
@@ -119,8 +119,8 @@ final class PfCharts {
      * The heatmap. A busy PF's cells are widened (two heat columns each, then four...) until it
      * takes at most {@link #MAX_RUNS} runs of one colour, which bounds its size whatever the log.
      */
-    private Heat heatmap(StringBuilder out, PfSeries series, int top, int rowHeight) {
-        Heat heat = new Heat(series, series.firstColumn() >> 1, (columns - 1) >> 1);
+    private HeatCells heatmap(StringBuilder out, PfSeries series, int top, int rowHeight) {
+        HeatCells heat = new HeatCells(series, series.firstColumn() >> 1, (columns - 1) >> 1);
         while (heat.runs() > MAX_RUNS && heat.width < PfSeries.HEAT_COLUMNS) {
             heat = heat.wider();
         }
@@ -151,91 +151,12 @@ final class PfCharts {
         return heat;
     }
 
-    /**
-     * The heat cells of one PF, {@code width} heat columns each (a power of two, so cells line up
-     * with the time axis), and their colour levels.
-     */
-    private static final class Heat {
-        interface Run {
-            void draw(int row, int from, int to, int level);
-        }
-
-        final PfSeries series;
-        final int firstHeat;
-        final int lastHeat;
-        final int width;
-        final HeatLevels levels;
-
-        Heat(PfSeries series, int firstHeat, int lastHeat) {
-            this(series, firstHeat, lastHeat, 1, levels(series, firstHeat, lastHeat));
-        }
-
-        private Heat(PfSeries series, int firstHeat, int lastHeat, int width, HeatLevels levels) {
-            this.series = series;
-            this.firstHeat = firstHeat;
-            this.lastHeat = lastHeat;
-            this.width = width;
-            this.levels = levels;
-        }
-
-        private static HeatLevels levels(PfSeries series, int firstHeat, int lastHeat) {
-            long highest = 0;
-            long lowest = 0;
-            for (int row = 0; row < series.rows; row++) {
-                for (int h = firstHeat; h <= lastHeat; h++) {
-                    highest = Math.max(highest, series.held(row, h));
-                    lowest = Math.min(lowest, series.held(row, h));
-                }
-            }
-            return new HeatLevels(highest, lowest < 0);
-        }
-
-        Heat wider() {
-            return new Heat(series, firstHeat, lastHeat, width * 2, levels);
-        }
-
-        /** The level of the most held in cell {@code cell} of {@code row}. */
-        private int level(int row, int cell) {
-            int most = Integer.MIN_VALUE;
-            for (int h = Math.max(firstHeat, cell * width); h <= Math.min(lastHeat, cell * width + width - 1); h++) {
-                most = Math.max(most, series.held(row, h));
-            }
-            return levels.of(most);
-        }
-
-        /** Each run of cells of one level but 0 (the background), in heat columns. */
-        void forEachRun(Run run) {
-            int firstCell = firstHeat / width;
-            int lastCell = lastHeat / width;
-            for (int row = 0; row < series.rows; row++) {
-                int start = firstCell;
-                int level = level(row, start);
-                for (int cell = start + 1; cell <= lastCell + 1; cell++) {
-                    int next = cell > lastCell ? Integer.MIN_VALUE : level(row, cell);
-                    if (next != level) {
-                        if (level != 0) {
-                            run.draw(row, start * width, cell * width, level);
-                        }
-                        start = cell;
-                        level = next;
-                    }
-                }
-            }
-        }
-
-        int runs() {
-            int[] runs = {0};
-            forEachRun((row, from, to, level) -> runs[0]++);
-            return runs[0];
-        }
-    }
-
     /** Chart columns in heat columns (two each): the heatmap's x unit. */
     private static String half(int chartColumns) {
         return (chartColumns >> 1) + ((chartColumns & 1) == 0 ? "" : ".5");
     }
 
-    private void legend(StringBuilder out, PfSeries series, Heat heat) {
+    private void legend(StringBuilder out, PfSeries series, HeatCells heat) {
         if (heat == null) {
             out.append("<p class=\"legend\">No VFs: nothing is held per VF.</p>\n");
             return;
@@ -243,8 +164,8 @@ final class PfCharts {
         HeatLevels levels = heat.levels;
         out.append("<p class=\"legend\">Vectors held").append(series.groupSize > 1 ? " by each row (the sum of "
                 + series.groupSize + " neighbouring VFs)" : " by each VF").append(", the most in each cell (")
-                .append(Html.duration(2L * heat.width * timeline.widthMillis())).append(heat.width == 1 ? "" : ", widened"
-                        + " to keep a busy PF's map small").append("):");
+                .append(Html.duration(2L * heat.width * timeline.widthMillis()))
+                .append(heat.width == 1 ? "" : ", widened to keep a busy PF's map small").append("):");
         for (int slot = 0; slot < HeatLevels.SLOTS; slot++) {
             if (slot <= levels.count() || slot == HeatLevels.SLOTS - 1 && levels.negative()) {
                 out.append(" <span class=\"key\"><i class=\"").append(HeatLevels.cssClass(slot)).append("\"></i>")
@@ -321,71 +242,5 @@ final class PfCharts {
             }
         }
         return magnitude * 10;
-    }
-
-    /**
-     * A path of horizontal and vertical steps in relative moves, runs of horizontal steps joined.
-     * y is a count of vectors (drawn upwards, so negated) or a row (drawn downwards).
-     */
-    private static final class Steps {
-        private final StringBuilder path = new StringBuilder();
-        private final boolean down;
-        private int x;
-        private int y;
-        private int pendingX;
-
-        private Steps(int x, int y, boolean down) {
-            this.down = down;
-            this.x = x;
-            this.y = y;
-            path.append('M').append(x).append(' ').append(down ? y : -(long) y);
-        }
-
-        static Steps vectors(int x, int value) {
-            return new Steps(x, value, false);
-        }
-
-        static Steps rows(int x, int row) {
-            return new Steps(x, row, true);
-        }
-
-        int y() {
-            return y;
-        }
-
-        /** A horizontal then a vertical step to ({@code toX}, {@code toY}). */
-        Steps to(int toX, int toY) {
-            pendingX += toX - x;
-            x = toX;
-            if (toY != y) {
-                flush();
-                path.append('v').append(dy(toY));
-                y = toY;
-            }
-            return this;
-        }
-
-        void moveTo(int toX, int toY) {
-            flush();
-            path.append('m').append(toX - x).append(' ').append(dy(toY));
-            x = toX;
-            y = toY;
-        }
-
-        private long dy(int toY) {
-            return down ? toY - (long) y : y - (long) toY;
-        }
-
-        private void flush() {
-            if (pendingX != 0) {
-                path.append('h').append(pendingX);
-                pendingX = 0;
-            }
-        }
-
-        StringBuilder path() {
-            flush();
-            return path;
-        }
     }
 }

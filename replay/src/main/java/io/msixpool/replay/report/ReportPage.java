@@ -22,7 +22,8 @@ final class ReportPage {
             body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;padding:0 12px;color:#1b1b1b}
             h1{font-size:22px;margin:0 0 12px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #ccc}
             h3{font-size:16px;margin:24px 0 4px}h4{font-size:14px;margin:18px 0 2px}
-            .verdict{display:inline-block;font-size:20px;font-weight:600;padding:6px 14px;border-radius:6px;margin:0 0 12px}
+            .verdict{display:inline-block;font-size:20px;font-weight:600;padding:6px 14px;border-radius:6px;
+            margin:0 0 12px}
             .clean{background:#e2f3df;color:#1d6a1d}.bad{background:#fbe0df;color:#a11a1a}
             table{border-collapse:collapse;margin:6px 0;font-size:13px}
             th,td{border:1px solid #d6d6d6;padding:3px 7px;text-align:left;vertical-align:top}
@@ -38,7 +39,8 @@ final class ReportPage {
             .chart .total-label{fill:#c0392b}.mark{stroke:#d4001a;stroke-width:2;vector-effect:non-scaling-stroke}
             .heat{shape-rendering:crispEdges}.heat path{fill:none;stroke-width:1}
             .legend{margin:0 0 8px;font-size:12px}.key{margin-left:8px;white-space:nowrap}
-            .key i{display:inline-block;width:12px;height:12px;margin-right:3px;vertical-align:-2px;border:1px solid #bbb}
+            .key i{display:inline-block;width:12px;height:12px;margin-right:3px;vertical-align:-2px;
+            border:1px solid #bbb}
             .l0{fill:#f3f3f3;background:#f3f3f3}.l1{stroke:#deebf7;background:#deebf7}
             .l2{stroke:#c6dbef;background:#c6dbef}.l3{stroke:#9ecae1;background:#9ecae1}
             .l4{stroke:#6baed6;background:#6baed6}.l5{stroke:#4292c6;background:#4292c6}
@@ -102,7 +104,8 @@ final class ReportPage {
         Map<String, Integer> byRule = new TreeMap<>();
         result.findings().forEach(f -> byRule.merge(f.rule(), 1, Integer::sum));
         StringBuilder rules = new StringBuilder();
-        byRule.forEach((rule, n) -> rules.append(rules.isEmpty() ? "" : ", ").append(Html.escape(rule)).append(": ").append(n));
+        byRule.forEach((rule, n) -> rules.append(rules.isEmpty() ? "" : ", ").append(Html.escape(rule)).append(": ")
+                .append(n));
         row(out, "findings", count == 0 ? "none" : count + " (" + rules + ")");
         out.append("</table>\n<nav><a href=\"#findings\">Findings</a><a href=\"#actors\">Actors</a>"
                 + "<a href=\"#pools\">Pools over time</a></nav></header>\n");

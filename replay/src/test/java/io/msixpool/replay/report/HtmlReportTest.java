@@ -168,6 +168,37 @@ class HtmlReportTest {
     }
 
     @Test
+    void theFindingsTableStopsAtAThousandRowsAndSaysHowManyMore() throws IOException {
+        HtmlReport report = new HtmlReport("broken.jsonl");
+        audit(twoActors(), report);
+        List<Finding> findings = new ArrayList<>();
+        for (int i = 1; i <= 1500; i++) {
+            findings.add(new Finding(i, i, D, "nvme0", "CHAIN", "finding " + i));
+        }
+        Path file = dir.resolve("report.html");
+        report.write(file, new AuditResult(1500, 1500, 1, findings));
+        String html = Files.readString(file, StandardCharsets.UTF_8);
+
+        assertTrue(html.contains("<p class=\"verdict bad\">1500 findings</p>"));
+        assertTrue(html.contains(">finding 1000</td>") && !html.contains(">finding 1001</td>"));
+        assertTrue(html.contains("The first 1000 findings are listed; 500 more are not."));
+        assertTrue(html.contains("CHAIN: 1500"), "the summary counts them all by rule");
+    }
+
+    @Test
+    void anEmptyLogIsACleanPageWithoutPools() throws IOException {
+        HtmlReport report = new HtmlReport("empty.jsonl");
+        AuditResult result = Auditor.audit(List.<String>of().iterator(), report, (lines, chars) -> { });
+        Path file = dir.resolve("report.html");
+        report.write(file, result);
+        String html = Files.readString(file, StandardCharsets.UTF_8);
+
+        assertTrue(html.contains("<p class=\"verdict clean\">clean: no findings</p>"));
+        assertTrue(html.contains("<p>No PF was provisioned in this log.</p>"));
+        assertFalse(html.contains("<svg"));
+    }
+
+    @Test
     void foldingAnEventAllocatesNothing() {
         List<Object[]> folds = new ArrayList<>();
         new SyntheticFleet(1, 4, 4, 32).run(60_000, 1_000, new AuditObserver() {
