@@ -5,7 +5,10 @@ import io.msixpool.replay.audit.AuditObserver;
 import io.msixpool.replay.audit.AuditResult;
 import io.msixpool.replay.audit.Auditor;
 import io.msixpool.replay.audit.Finding;
+import io.msixpool.replay.report.HtmlReport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +41,7 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  msix export --store ./store > log.jsonl && msix audit log.jsonl",
                 "  msix audit --store ./store --json",
+                "  msix audit log.jsonl --html report.html",
                 "",
                 "Exit codes: 0 clean; 1 findings (or the log could not be read); 2 bad usage."})
 final class AuditCommand implements Callable<Integer> {
@@ -46,6 +50,12 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "one JSON object on standard output: ok, events, devices, findings")
     boolean json;
+
+    @Option(names = "--html", paramLabel = "REPORT.html",
+            description = "also write a report people can read: one self-contained HTML file (no network) with,"
+                    + " per PF, free vectors over time and the vectors each VF held, the findings, and the actors"
+                    + " and their commands")
+    Path html;
 
     @Spec
     CommandSpec spec;
@@ -58,8 +68,14 @@ final class AuditCommand implements Callable<Integer> {
         AuditResult result;
         try (LogSource.OpenLog log = source.open()) {
             ProgressBar progress = new ProgressBar(err, "audit", log.chars());
-            result = Auditor.audit(log.lines(), AuditObserver.NONE, progress::update);
+            HtmlReport report = html == null ? null : new HtmlReport(log.name());
+            result = Auditor.audit(log.lines(), report == null ? AuditObserver.NONE : report, progress::update);
             progress.done();
+            if (report != null) {
+                Files.createDirectories(html.toAbsolutePath().getParent());
+                report.write(html, result);
+                err.println("msix: report written to " + html.toAbsolutePath());
+            }
             if (json) {
                 out.println(Json.write(asJson(result)));
             } else {

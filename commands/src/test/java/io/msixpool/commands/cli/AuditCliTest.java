@@ -88,6 +88,30 @@ class AuditCliTest {
     }
 
     @Test
+    void theHtmlReportOfAnEditedLogShowsTheFindingAndEveryPf() throws IOException {
+        List<String> edited = new ArrayList<>(lines);
+        int target = lastIndexOf(edited, "\"type\":\"VectorsAssigned\"");
+        edited.set(target, edited.get(target).replaceFirst("\"msix\":(\\d+)", "\"msix\":1$1"));
+        long position = CliRuns.object(lines.get(target)).path("envelope").path("position").asLong();
+        Path report = dir.resolve("reports/edited.html");
+
+        MsixProcess.Result result = MsixProcess.run("", "audit", write("for-report.jsonl", edited).toString(),
+                "--html", report.toString());
+        assertEquals(1, result.exitCode(), result.out() + result.err());
+        String html = Files.readString(report);
+        assertTrue(html.contains("<td class=\"n\">" + position + "</td>"), "the finding's row, with its position");
+        assertTrue(html.contains("<td class=\"rule\">CHAIN</td>"), "the finding's rule");
+        for (String device : DEVICES) {
+            for (String pf : List.of("nvme0", "nvme1", "nvme2", "vblk3")) {
+                assertTrue(html.contains("<h4>" + device + " / " + pf + "</h4>"), device + "/" + pf + " has its section");
+            }
+        }
+        assertTrue(html.contains("<svg"), "charts");
+        assertTrue(!html.contains("src=") && !html.contains("href=\"http") && !html.contains("url(http"),
+                "self-contained: nothing fetched from anywhere");
+    }
+
+    @Test
     void aDeletedEventIsReportedInTextWithItsPosition() throws IOException {
         List<String> cut = new ArrayList<>(lines);
         int target = lines.size() / 2;

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +44,14 @@ class HtmlReportChromiumTest {
 
     @BeforeAll
     static void writeTheReport() throws IOException {
-        assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: the report is tested in a real browser;"
-                + " install it with `apt-get install chromium`");
+        String missing = CHROMIUM + " is missing: the report is tested in a real browser;"
+                + " install it with `apt-get install chromium`";
+        if ("1".equals(System.getenv("MSIX_REQUIRE_CHROMIUM"))) {
+            assertTrue(Files.isExecutable(CHROMIUM), missing);
+        } else {
+            // README: without Chromium, mvn verify on a fresh machine skips (and says so); .ci/run requires it.
+            Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), missing + " (skipped: MSIX_REQUIRE_CHROMIUM is not 1)");
+        }
         ChainedLog log = HtmlReportTest.twoActors().as("cli:carol");
         for (int i = 0; i < CYCLES; i++) {
             log.decide(new AssignVectors(HtmlReportTest.D, "nvme0", 3, 2 + (i % 7) * 4),
