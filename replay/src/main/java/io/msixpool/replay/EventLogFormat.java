@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.msixpool.domain.event.DeviceEvent;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The exported log, one JSON object a line: the event's own wire.md fields (type first) and one
@@ -78,6 +79,15 @@ public final class EventLogFormat {
     public static LoggedEvent read(String line) {
         LoggedEvent read = readDirectly(line);
         return read != null ? read : read(parse(line), Upcasters.CURRENT);
+    }
+
+    /**
+     * The events of a batch of lines ({@code bytes[from, to)}, UTF-8, one a line), or null when one
+     * of them is not export's plain layout: then read the batch line by line with {@link #read(String)}.
+     * For {@link LineBatches}'s batch parser.
+     */
+    public static List<LoggedEvent> readLines(byte[] bytes, int from, int to) {
+        return DirectLineReader.readLines(bytes, from, to);
     }
 
     /** {@link DirectLineReader}'s reading of export's own lines, or null for any other line. */

@@ -2,7 +2,9 @@ package io.msixpool.replay;
 
 import io.msixpool.domain.state.DeviceState;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -20,7 +22,8 @@ public final class PointInTime {
     private final Long atPosition;
     private final Instant atTime;
     private final String onlyDevice;
-    private final Map<String, DeviceState> devices = new TreeMap<>();
+    /** Hashed while folding (a million lookups), sorted once in {@link #devices}. */
+    private final Map<String, DeviceState> devices = new HashMap<>();
     private long events;
     private Envelope last;
 
@@ -54,14 +57,14 @@ public final class PointInTime {
         events++;
         String device = logged.event().device();
         if (onlyDevice == null || onlyDevice.equals(device)) {
-            devices.put(device, devices.getOrDefault(device, DeviceState.EMPTY).evolve(logged.event()));
+            devices.compute(device, (id, old) -> (old == null ? DeviceState.EMPTY : old).evolve(logged.event()));
         }
         return true;
     }
 
-    /** Every device's state at the point, by device id. */
-    public Map<String, DeviceState> devices() {
-        return devices;
+    /** Every device's state at the point, in device order. */
+    public SortedMap<String, DeviceState> devices() {
+        return new TreeMap<>(devices);
     }
 
     /** The events folded (of every device, as each moves the point along). */

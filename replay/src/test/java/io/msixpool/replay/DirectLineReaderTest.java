@@ -113,4 +113,25 @@ class DirectLineReaderTest {
             assertNull(DirectLineReader.timestamp(time), time);
         }
     }
+
+    @Test
+    void aBatchOfLinesReadsInOneGoAsLineByLineOrNotAtAll() {
+        List<String> lines = ONE_OF_EACH.stream().map(event -> line(event, "c-1")).toList();
+        assertEquals(lines.stream().map(EventLogFormat::read).toList(), readLines("\n" + String.join("\n", lines) + "\n\n"),
+                "blank lines are skipped");
+        String first = lines.get(0);
+        String second = lines.get(1);
+        for (String notOneObjectALine : List.of(
+                first + second + "\n",                                             // two objects on one line
+                first.replace(",\"envelope\"", ",\n\"envelope\"") + "\n",         // one object over two lines
+                first + "\n" + second.replace("\"msixPerVf\"", "\"perVf\"") + "\n",  // one line not plain
+                first + "\n42\n")) {
+            assertNull(readLines(notOneObjectALine), notOneObjectALine);
+        }
+    }
+
+    private static List<LoggedEvent> readLines(String text) {
+        byte[] bytes = ("xx" + text + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return DirectLineReader.readLines(bytes, 2, bytes.length - 2);
+    }
 }

@@ -11,6 +11,7 @@ import io.msixpool.commands.engine.EventLog;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.replay.EventLogFormat;
 import io.msixpool.replay.LineBatches;
+import io.msixpool.replay.LogLines;
 import io.msixpool.replay.PointInTime;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -77,9 +78,9 @@ public final class ReplayRates {
                 long before = run == 0 ? usedHeapAfterGc() : 0;
                 start = System.nanoTime();
                 PointInTime replay = PointInTime.atEnd(null);
-                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    LineBatches.forEach(LineBatches.of(in), (line, text) -> EventLogFormat.read(text), replay::accept,
-                            (lines, chars) -> { });
+                try (InputStream in = Files.newInputStream(file)) {
+                    LineBatches.forEach(in, (line, text) -> EventLogFormat.read(text), EventLogFormat::readLines,
+                            replay::accept, (lines, chars) -> { });
                 }
                 fold = Math.max(fold, replay.events() / seconds(start));
                 pools = replay.devices();
@@ -96,8 +97,8 @@ public final class ReplayRates {
             double audited = 0;
             if (audit) {
                 long start = System.nanoTime();
-                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    AuditResult result = Auditor.audit(LineBatches.of(in), AuditObserver.NONE, (lines, chars) -> { });
+                try (InputStream in = Files.newInputStream(file)) {
+                    AuditResult result = Auditor.audit(new LogLines.Bytes(in), AuditObserver.NONE, (lines, chars) -> { });
                     audited = result.events() / seconds(start);
                 }
             }

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
 import io.msixpool.commands.store.StoreLocation;
-import io.msixpool.replay.LineBatches;
-import java.io.BufferedReader;
+import io.msixpool.replay.LogLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,8 +34,8 @@ final class LogSource {
                     + " jdbc:postgresql:// URL")
     String store;
 
-    /** An open log: its lines, its size in characters when known (for progress), and a name for people. */
-    record OpenLog(Iterator<String> lines, long chars, String name, AutoCloseable resource) implements AutoCloseable {
+    /** An open log: its lines, its size in bytes when known (for progress), and a name for people. */
+    record OpenLog(LogLines lines, long chars, String name, AutoCloseable resource) implements AutoCloseable {
         @Override
         public void close() throws Exception {
             resource.close();
@@ -63,20 +60,19 @@ final class LogSource {
             }
             Engine engine = Engine.open(location);
             Stream<String> lines = EventLog.lines(engine).map(ObjectNode::toString);
-            return new OpenLog(lines.iterator(), -1, store, () -> {
+            return new OpenLog(new LogLines.Text(lines.iterator()), -1, store, () -> {
                 lines.close();
                 engine.close();
             });
         }
         if (file.equals("-")) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
-            return new OpenLog(LineBatches.of(in), -1, "standard input", in);
+            return new OpenLog(new LogLines.Bytes(System.in), -1, "standard input", () -> { });
         }
         Path path = Path.of(file);
         if (!Files.isRegularFile(path)) {
             throw new ParameterException(command.commandLine(), file + ": no such file");
         }
-        BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
-        return new OpenLog(LineBatches.of(in), Files.size(path), path.getFileName().toString(), in);
+        InputStream in = Files.newInputStream(path);
+        return new OpenLog(new LogLines.Bytes(in), Files.size(path), path.getFileName().toString(), in);
     }
 }

@@ -6,7 +6,6 @@ import io.msixpool.domain.Shape;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.EventLogFormat;
-import io.msixpool.replay.LineBatches;
 import io.msixpool.replay.LoggedEvent;
 import io.msixpool.replay.PointInTime;
 import java.io.PrintWriter;
@@ -67,7 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (LogSource.OpenLog log = source.open()) {
             ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), "replay", log.chars());
-            LineBatches.forEach(log.lines(), ReplayCommand::read, point::accept, progress::update);
+            log.lines().forEach(ReplayCommand::read, EventLogFormat::readLines, point::accept, progress::update);
             progress.done();
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -9,6 +9,7 @@ import io.msixpool.domain.state.Violation;
 import io.msixpool.replay.Chain;
 import io.msixpool.replay.Envelope;
 import io.msixpool.replay.LineBatches;
+import io.msixpool.replay.LogLines;
 import io.msixpool.replay.audit.DecisionCheck.Expectation;
 import io.msixpool.replay.audit.DecisionCheck.Refusal;
 import java.util.ArrayList;
@@ -55,14 +56,19 @@ public final class Auditor {
     }
 
     /** Audits a whole log, its lines parsed on every core and checked in order. */
-    public static AuditResult audit(Iterator<String> lines, AuditObserver observer, LineBatches.Progress progress) {
+    public static AuditResult audit(LogLines log, AuditObserver observer, LineBatches.Progress progress) {
         Auditor auditor = new Auditor(observer);
-        LineBatches.forEach(lines, AuditedLine::parse, line -> {
+        log.forEach(AuditedLine::parse, null, line -> {
             auditor.accept(line);
             return true;
         }, progress);
         List<Finding> findings = auditor.finish();
         return new AuditResult(auditor.lastLine, auditor.events, auditor.devices.size(), findings);
+    }
+
+    /** {@link #audit(LogLines, AuditObserver, LineBatches.Progress)} of lines of text. */
+    public static AuditResult audit(Iterator<String> lines, AuditObserver observer, LineBatches.Progress progress) {
+        return audit(new LogLines.Text(lines), observer, progress);
     }
 
     public void accept(AuditedLine line) {
