@@ -32,13 +32,22 @@ public final class ReplayRates {
     private ReplayRates() {
     }
 
+    /** Every device's pools rebuilt from the store's events (no snapshot), and how fast. */
+    public record StoreRate(long events, double perSecond, Map<String, DeviceState> pools) {
+        public static StoreRate of(Engine engine) {
+            long start = System.nanoTime();
+            Map<String, DeviceState> pools = new HashMap<>();
+            long events = engine.forEachStoredEvent(event ->
+                    pools.compute(event.device(), (device, old) -> (old == null ? DeviceState.EMPTY : old).evolve(event)));
+            return new StoreRate(events, events / ((System.nanoTime() - start) / 1e9), pools);
+        }
+    }
+
     static Result measure(Engine engine, Path exportFile) throws IOException {
-        // From the store: every event folded into its device's pools.
-        long start = System.nanoTime();
-        Map<String, DeviceState> pools = new HashMap<>();
-        long events = engine.forEachStoredEvent(
-                event -> pools.compute(event.device(), (device, old) -> (old == null ? DeviceState.EMPTY : old).evolve(event)));
-        double fromStore = events / ((System.nanoTime() - start) / 1e9);
+        StoreRate store = StoreRate.of(engine);
+        Map<String, DeviceState> pools = store.pools();
+        long events = store.events();
+        double fromStore = store.perSecond();
 
         try (BufferedWriter out = Files.newBufferedWriter(exportFile, StandardCharsets.UTF_8);
              var stream = EventLog.read(engine)) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.bench.Bench;
 import io.msixpool.commands.bench.BenchPlot;
 import io.msixpool.commands.bench.ReplayRates.FileRates;
+import io.msixpool.commands.bench.ReplayRates.StoreRate;
+import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.store.StoreLocation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "--quick is a smoke run (under a minute); docs/benchmarks.md holds a full run.",
                 "",
                 "--log FILE measures only replay and audit on an exported log (msix export): the raw",
-                "streaming parse, the fold msix replay runs and the whole msix audit, in events/s."})
+                "streaming parse, the fold msix replay runs and the whole msix audit, in events/s.",
+                "--replay-store STORE measures only how fast every pool is rebuilt from a store's events."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "STORE",
             description = "a directory under which each run gets a fresh embedded store (default: a temporary "
@@ -59,6 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "measure replay and audit on this exported log instead of running the contenders")
     Path log;
 
+    @Option(names = "--replay-store", paramLabel = "STORE",
+            description = "measure only the replay of every pool from this existing store (twice, the better run counts)")
+    String replayStore;
+
     @Spec
     CommandSpec spec;
 
@@ -66,6 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (log != null) {
             return onLog();
+        }
+        if (replayStore != null) {
+            return onStore();
         }
         int perRun = commands != null ? commands : quick ? 400 : 20_000;
         // Made before the run, so that a path that cannot be written fails in a second, not after it.
@@ -83,6 +94,26 @@ public final class BenchCommand implements Callable<Integer> {
         stdout.print(Bench.table(results));
         stdout.println("results: " + out.toAbsolutePath() + ", plot: " + plot.toAbsolutePath());
         stdout.flush();
+        return 0;
+    }
+
+    private int onStore() {
+        StoreLocation location = StoreLocation.parse(replayStore);
+        if (location instanceof StoreLocation.Embedded embedded && !Files.isDirectory(embedded.directory())) {
+            throw new ParameterException(spec.commandLine(), "--replay-store " + replayStore + ": no such store");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Engine engine = Engine.open(location)) {
+            StoreRate best = null;
+            for (int run = 0; run < 2; run++) {
+                StoreRate rate = StoreRate.of(engine);
+                best = best == null || rate.perSecond() > best.perSecond() ? rate : best;
+            }
+            out.printf(Locale.ROOT, "%s: %,d events, %,d devices%n", replayStore, best.events(), best.pools().size());
+            out.printf(Locale.ROOT, "  every pool rebuilt from the store's events  %,12.0f events/s  (%.1f s)%n",
+                    best.perSecond(), best.events() / best.perSecond());
+        }
+        out.flush();
         return 0;
     }
 
