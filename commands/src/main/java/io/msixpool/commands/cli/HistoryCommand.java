@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "history", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Who did what to a device, one of its PFs or one VF, and when: one line",
-                "per event, oldest first.",
+        description = {"Who did what to a device, one of its PFs or one VF, and when.",
+                "",
+                "One line per event, oldest first.",
                 "",
                 "Columns: SEQ, the event's place in the device's stream (envelope.sequence",
                 "in msix export); when it was recorded (UTC); the actor; the commandId",

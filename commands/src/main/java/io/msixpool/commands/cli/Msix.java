@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
                 ReplayCommand.class, AuditCommand.class,
                 ExportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 the engine failed (audit: findings), 2 bad usage, 3 unknown device (pool, history, replay)",
-                "or unknown PF or VF (history)."})
+        footer = {"", "Exit codes: 0 ok; 1 the engine failed (audit: findings); 2 bad usage; 3 unknown device",
+                "(pool, history, replay) or unknown PF or VF (history)."})
 public final class Msix implements Runnable {
     static final int ENGINE_FAILED = 1;
     static final int UNKNOWN_DEVICE = 3;
@@ -39,6 +39,9 @@ public final class Msix implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Msix());
+        // The descriptions are written in lines of up to 90 characters; picocli's default of 80
+        // would wrap each of them in the middle.
+        cli.setUsageHelpWidth(100);
         cli.setExecutionExceptionHandler((failure, command, parsed) -> {
             command.getErr().println("msix: " + describe(failure));
             if (System.getenv("MSIX_DEBUG") != null) {

@@ -16,8 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-                "Serves the HTTP bus (docs/http.md): commands, pools, live pool watches, the event log,",
-                "health and metrics, for clients holding a bearer token.",
+                "Serves the HTTP bus (docs/http.md) to clients holding a bearer token.",
+                "",
+                "Commands, pools, live pool watches, the event log, health and metrics.",
                 "",
                 "Without --tokens, the first start writes STORE/tokens.json with one random operator",
                 "token (readable by its owner only) and later starts reuse it. Several servers may",
