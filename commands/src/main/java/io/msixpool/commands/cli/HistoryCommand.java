@@ -6,7 +6,6 @@ import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.Device;
 import io.msixpool.domain.RejectionCode;
-import io.msixpool.domain.Shape;
 import io.msixpool.domain.event.ArmRebooted;
 import io.msixpool.domain.event.DefaultDistributionApplied;
 import io.msixpool.domain.event.DeviceEvent;
@@ -134,12 +133,8 @@ final class HistoryCommand implements Callable<Integer> {
     }
 
     private void checkUsage() {
-        if (!Shape.ID.matcher(device).matches()) {
-            throw new ParameterException(spec.commandLine(), "--device \"" + device + "\" must match " + Shape.ID.pattern());
-        }
-        if (pf != null && !Shape.ID.matcher(pf).matches()) {
-            throw new ParameterException(spec.commandLine(), "--pf \"" + pf + "\" must match " + Shape.ID.pattern());
-        }
+        Msix.requireId(spec, "--device", device);
+        Msix.requireId(spec, "--pf", pf);
         if (vf != null && pf == null) {
             throw new ParameterException(spec.commandLine(), "--vf needs --pf: VFs are numbered per PF");
         }

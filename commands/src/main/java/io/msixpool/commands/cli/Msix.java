@@ -8,7 +8,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import io.msixpool.domain.Shape;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
 
 @Command(name = "msix", mixinStandardHelpOptions = true, version = "msix-pool 0.1.0",
@@ -31,7 +33,7 @@ public final class Msix implements Runnable {
     static final int UNKNOWN_DEVICE = 3;
 
     @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -61,6 +63,14 @@ public final class Msix implements Runnable {
             text.append(text.isEmpty() ? "" : ": ").append(message(cause));
         }
         return text.toString();
+    }
+
+    /** Refuses, as a usage error (exit 2), an id option that wire.md's shape of ids does not allow. */
+    static void requireId(CommandSpec spec, String option, String value) {
+        if (value != null && !Shape.ID.matcher(value).matches()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " \"" + value + "\" must match " + Shape.ID.pattern());
+        }
     }
 
     /** A file error's message is often the bare path: say what went wrong with it. */

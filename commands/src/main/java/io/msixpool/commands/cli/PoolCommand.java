@@ -3,7 +3,6 @@ package io.msixpool.commands.cli;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
-import io.msixpool.domain.Shape;
 import io.msixpool.projections.PoolView;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,10 +30,7 @@ final class PoolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Shape.ID.matcher(device).matches()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--device \"" + device + "\" must match " + Shape.ID.pattern());
-        }
+        Msix.requireId(spec, "--device", device);
         try (Engine engine = store.open()) {
             Optional<PoolView> view = engine.pool(device);
             if (view.isEmpty()) {

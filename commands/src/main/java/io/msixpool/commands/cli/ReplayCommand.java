@@ -2,7 +2,6 @@ package io.msixpool.commands.cli;
 
 import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
-import io.msixpool.domain.Shape;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.EventLogFormat;
@@ -58,10 +57,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (device != null && !Shape.ID.matcher(device).matches()) {
-            throw new ParameterException(spec.commandLine(), "--device \"" + device + "\" must match "
-                    + Shape.ID.pattern());
-        }
+        Msix.requireId(spec, "--device", device);
         PointInTime point = point();
         long started = System.nanoTime();
         try (LogSource.OpenLog log = source.open()) {

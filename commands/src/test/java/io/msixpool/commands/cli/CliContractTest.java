@@ -321,7 +321,8 @@ class CliContractTest {
         String store = TestStores.fresh(kind);
         Map<List<String>, Integer> calls = new LinkedHashMap<>();
         calls.put(List.of("--help"), 0);
-        for (String sub : List.of("apply", "pool", "history", "export", "demo", "generate")) {
+        for (String sub : List.of("apply", "pool", "history", "export", "demo", "generate", "replay", "audit", "bench",
+                "serve")) {
             calls.put(List.of(sub, "--help"), 0);
         }
         calls.put(List.of("apply", "--store", store, "--help"), 0);
