@@ -118,6 +118,12 @@ final class DirectLineReader {
      * not hold exactly one object: the caller then reads the batch line by line.
      */
     static List<LoggedEvent> readLines(byte[] bytes, int from, int to) {
+        // The parser counts a bare \r as a line end, the log's readers do not: such a batch goes line by line.
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\r' && (i + 1 == to || bytes[i + 1] != '\n')) {
+                return null;
+            }
+        }
         try (JsonParser parser = FACTORY.createParser(bytes, from, to - from)) {
             List<LoggedEvent> lines = new ArrayList<>();
             int lastLine = 0;
@@ -321,7 +327,9 @@ final class DirectLineReader {
         int minute = digits(text, 14, 2);
         int second = digits(text, 17, 2);
         int millis = digits(text, 20, 3);
-        if ((year | month | day | hour | minute | second | millis) < 0 || hour > 23 || minute > 59 || second > 59) {
+        // Year 0 is no year of the reference's pattern (yyyy is the year of the era): refused there too.
+        if ((year | month | day | hour | minute | second | millis) < 0 || year == 0 || hour > 23 || minute > 59
+                || second > 59) {
             return null;
         }
         try {

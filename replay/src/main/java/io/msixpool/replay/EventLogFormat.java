@@ -3,6 +3,7 @@ package io.msixpool.replay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,14 +26,31 @@ import java.util.List;
 public final class EventLogFormat {
     public static final String ENVELOPE = "envelope";
 
-    /** A repeated key is refused: the hash covers one of its values, a reader could take another. */
+    /**
+     * Strict, because the auditor must see what a line says and nothing else: a repeated key is
+     * refused (the hash covers one of its values, a reader could take another); so is anything
+     * after a line's object (a second object hidden behind a bare carriage return, say, which
+     * other readers count as a line of its own), a string or a fraction where an integer belongs,
+     * and null for a number or a flag.
+     */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
-    /** An event lacking a field is refused, never read with a default (0, false, null) for it. */
+    /** An event lacking a field, or holding null for one, is refused, never read with a default for it. */
     private static final ObjectReader EVENT = JSON.readerFor(DeviceEvent.class)
+            .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                    DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+    /**
+     * Every envelope field must be there. commandId, actor and revision may be null (docs/event-log.md),
+     * prev and hash too (a log exported before the chain; the audit reports it): a replay still reads it.
+     */
+    private static final ObjectReader ENVELOPE_READER = JSON.readerFor(Envelope.class)
             .with(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     private EventLogFormat() {
@@ -68,11 +86,24 @@ public final class EventLogFormat {
         if (!(line.get(ENVELOPE) instanceof ObjectNode envelope)) {
             throw new IllegalArgumentException("no envelope object");
         }
+        Envelope read;
         try {
-            return JSON.treeToValue(envelope, Envelope.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("a broken envelope: " + e.getOriginalMessage(), e);
+            read = ENVELOPE_READER.readValue(envelope);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a broken envelope: " + firstLine(e), e);
         }
+        if (read.timestamp() == null) {
+            throw new IllegalArgumentException("a broken envelope: no timestamp");
+        }
+        return read;
+    }
+
+    /** The first line of a Jackson message, without the location and source it appends. */
+    static String firstLine(Exception e) {
+        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+        message = message == null ? e.getClass().getSimpleName() : message;
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 
     /** The event of a line in its current revision ({@link Upcasters#CURRENT}), with its envelope. */

@@ -1,6 +1,8 @@
 package io.msixpool.replay;
 
+import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
+import io.msixpool.replay.DecisionCheck.Expectation;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,8 +17,10 @@ import java.util.TreeMap;
  *
  * <p>A point is a position (every event at or before it) or a time (every event up to the first
  * one recorded after it: the log is in commit order, and the pools at a time are what had been
- * committed by then). Feed it the log's events in order with {@link #accept} until it answers
- * false.
+ * committed by then). A command's events commit together, so a point inside a decision (between
+ * {@code VectorsAssigned} and its {@code VfOpened}, say) takes the rest of that decision too: the
+ * state in between was never committed. Feed it the log's events in order with {@link #accept}
+ * until it answers false.
  */
 public final class PointInTime {
     private final Long atPosition;
@@ -24,6 +28,9 @@ public final class PointInTime {
     private final String onlyDevice;
     /** Hashed while folding (a million lookups), sorted once in {@link #devices}. */
     private final Map<String, DeviceState> devices = new HashMap<>();
+    /** Per device, the rest of the decision its latest folded event belongs to, while there is a rest. */
+    private final Map<String, Expectation> unfinished = new HashMap<>();
+    private boolean passed;
     private long events;
     private Envelope last;
 
@@ -46,20 +53,51 @@ public final class PointInTime {
         return new PointInTime(null, time, onlyDevice);
     }
 
-    /** Folds the event if it is at or before the point; false once the log has passed the point. */
+    /**
+     * Folds the event if it is at or before the point, or if it completes a decision begun before
+     * the point (a command's events commit together, so no state between them was ever committed);
+     * false once nothing more can be folded.
+     */
     public boolean accept(LoggedEvent logged) {
         Envelope envelope = logged.envelope();
-        if (atPosition != null && envelope.position() > atPosition
-                || atTime != null && envelope.timestamp().isAfter(atTime)) {
-            return false;
+        DeviceEvent event = logged.event();
+        String device = event.device();
+        boolean mine = onlyDevice == null || onlyDevice.equals(device);
+        if (!passed && (atPosition != null && envelope.position() > atPosition
+                || atTime != null && envelope.timestamp().isAfter(atTime))) {
+            passed = true;
         }
-        last = envelope;
-        events++;
-        String device = logged.event().device();
-        if (onlyDevice == null || onlyDevice.equals(device)) {
-            devices.compute(device, (id, old) -> (old == null ? DeviceState.EMPTY : old).evolve(logged.event()));
+        if (!passed) {
+            events++;
+            if (mine) {
+                fold(device, logged);
+            }
+            return true;
         }
-        return true;
+        Expectation pending = unfinished.remove(device);
+        if (mine && pending != null && pending.continuesWith(event)) {
+            events++;
+            fold(device, logged);
+        }
+        return !unfinished.isEmpty();
+    }
+
+    private void fold(String device, LoggedEvent logged) {
+        last = logged.envelope();
+        DeviceState before = devices.getOrDefault(device, DeviceState.EMPTY);
+        devices.put(device, before.evolve(logged.event()));
+        if (atPosition != null || atTime != null) {
+            // Only a point inside the log needs to know where each device's decision stands.
+            Expectation pending = unfinished.get(device);
+            Expectation next = pending != null && pending.continuesWith(logged.event()) ? pending.afterNext()
+                    : DecisionCheck.check(before, logged.event()) instanceof Expectation begun ? begun
+                    : Expectation.NOTHING_MORE;
+            if (next.rest().isEmpty()) {
+                unfinished.remove(device);
+            } else {
+                unfinished.put(device, next);
+            }
+        }
     }
 
     /** Every device's state at the point, in device order. */

@@ -3,6 +3,7 @@ package io.msixpool.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.msixpool.domain.Emulation;
@@ -96,9 +97,11 @@ class DirectLineReaderTest {
         for (String line : notPlain) {
             assertNull(DirectLineReader.read(line), line);
         }
-        // Lines the binding reads all the same are still read, the same, by EventLogFormat.read.
-        assertEquals(EventLogFormat.read(assigned).event(),
-                EventLogFormat.read(assigned.replace("\"msix\":12", "\"msix\":\"12\"")).event());
+        // The reference refuses them too: a string for an int, a fraction, null for a flag.
+        for (String line : List.of(notPlain.get(3), notPlain.get(4), assigned.replace("\"pf\":\"nvme0\"", "\"pf\":null"),
+                line(new PfOpened("bf3-a", "nvme0", true), "c").replace("true", "null"))) {
+            assertThrows(IllegalArgumentException.class, () -> EventLogFormat.read(line), line);
+        }
     }
 
     @Test
@@ -106,10 +109,13 @@ class DirectLineReaderTest {
         for (String time : List.of("2026-11-22T03:12:07.118Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z",
                 "1969-12-31T23:59:59.999Z", "2000-12-31T00:00:00.001Z")) {
             assertEquals(Instant.parse(time), DirectLineReader.timestamp(time), time);
+            // and as the reference binding reads the same line
+            String line = line(new PfClosed("bf3-a", "nvme0"), null).replace("2026-11-22T03:12:07.118Z", time);
+            assertEquals(EventLogFormat.read(EventLogFormat.parse(line), Upcasters.CURRENT), DirectLineReader.read(line));
         }
         for (String time : List.of("2026-02-29T00:00:00.000Z", "2026-11-22T24:00:00.000Z", "2026-11-22T03:60:07.118Z",
                 "2026-11-22T03:12:07Z", "2026-11-22T03:12:07.118+01:00", "2026-1x-22T03:12:07.118Z",
-                "2026-11-22 03:12:07.118Z", "2026-13-22T03:12:07.118Z")) {
+                "2026-11-22 03:12:07.118Z", "2026-13-22T03:12:07.118Z", "0000-01-01T00:00:00.000Z")) {
             assertNull(DirectLineReader.timestamp(time), time);
         }
     }
@@ -125,7 +131,9 @@ class DirectLineReaderTest {
                 first + second + "\n",                                             // two objects on one line
                 first.replace(",\"envelope\"", ",\n\"envelope\"") + "\n",         // one object over two lines
                 first + "\n" + second.replace("\"msixPerVf\"", "\"perVf\"") + "\n",  // one line not plain
-                first + "\n42\n")) {
+                first + "\n42\n",
+                first + "\r" + second + "\n",                                      // a bare CR: a line end to Jackson only
+                first + " junk\n")) {
             assertNull(readLines(notOneObjectALine), notOneObjectALine);
         }
     }

@@ -69,10 +69,13 @@ final class LogSource {
             return new OpenLog(new LogLines.Bytes(System.in), -1, "standard input", () -> { });
         }
         Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            throw new ParameterException(command.commandLine(), file + ": no such file");
+        if (!Files.exists(path) || Files.isDirectory(path)) {
+            throw new ParameterException(command.commandLine(), file + (Files.isDirectory(path)
+                    ? " is a directory; a store is read with --store" : ": no such file"));
         }
+        // A pipe (msix audit <(...)) is read as well; only a regular file has a size for progress.
         InputStream in = Files.newInputStream(path);
-        return new OpenLog(new LogLines.Bytes(in), Files.size(path), path.getFileName().toString(), in);
+        long size = Files.isRegularFile(path) ? Files.size(path) : -1;
+        return new OpenLog(new LogLines.Bytes(in), size, path.getFileName().toString(), in);
     }
 }

@@ -16,7 +16,8 @@ final class ProgressBar {
     private final PrintWriter err;
     private final String what;
     private final long total;
-    private final boolean terminal = System.console() != null;
+    /** The launcher says whether standard error is a terminal ([ -t 2 ]); Java alone can only tell for stdin and stdout. */
+    private final boolean terminal = Boolean.getBoolean("msix.stderr.terminal");
     private final long started = System.nanoTime();
     private long lastDrawn;
     private int lastTenth;

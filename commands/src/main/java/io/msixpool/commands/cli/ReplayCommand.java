@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,7 +63,8 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (LogSource.OpenLog log = source.open()) {
             ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), "replay", log.chars());
-            log.lines().forEach(ReplayCommand::read, EventLogFormat::readLines, point::accept, progress::update);
+            log.lines().forEach(ReplayCommand::read, ReplayCommand::readLines, line -> point.accept(line.event()),
+                    progress::update);
             progress.done();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -83,13 +85,33 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static LoggedEvent read(long line, String text) {
-        try {
-            return EventLogFormat.read(text);
-        } catch (IllegalArgumentException broken) {
-            throw new IllegalArgumentException("line " + line + " is not an event (msix audit lists every broken line)",
-                    broken);
+    /**
+     * A line read, or why it could not be: a broken line stops the replay only when the fold
+     * reaches it, not when a batch that also holds it is parsed ahead (it may lie past the point).
+     */
+    private record Read(LoggedEvent read, String problem) {
+        LoggedEvent event() {
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            return read;
         }
+    }
+
+    private static Read read(long line, String text) {
+        try {
+            return new Read(EventLogFormat.read(text), null);
+        } catch (IllegalArgumentException broken) {
+            Throwable cause = broken.getCause() != null ? broken.getCause() : broken;
+            String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return new Read(null, "line " + line + " is not an event (msix audit lists every broken line): "
+                    + why.lines().findFirst().orElse(""));
+        }
+    }
+
+    private static List<Read> readLines(byte[] bytes, int from, int to) {
+        List<LoggedEvent> events = EventLogFormat.readLines(bytes, from, to);
+        return events == null ? null : events.stream().map(event -> new Read(event, null)).toList();
     }
 
     private PointInTime point() {

@@ -81,8 +81,14 @@ class AuditCliTest {
 
         MsixProcess.Result result = MsixProcess.run("", "audit", write("edited.jsonl", edited).toString(), "--json");
         assertEquals(1, result.exitCode(), result.out() + result.err());
-        ObjectNode first = (ObjectNode) CliRuns.object(result.out().strip()).path("findings").get(0);
+        ObjectNode json = CliRuns.object(result.out().strip());
+        ObjectNode first = (ObjectNode) json.path("findings").get(0);
         assertEquals("CHAIN", first.path("rule").asText(), first.toString());
+        int chainFindings = 0;
+        for (var finding : json.path("findings")) {
+            chainFindings += finding.path("rule").asText().equals("CHAIN") ? 1 : 0;
+        }
+        assertEquals(1, chainFindings, "one edit, one chain finding: " + json);
         assertEquals(position, first.path("position").asLong(), first.toString());
         assertEquals(target + 1, first.path("line").asLong(), first.toString());
     }

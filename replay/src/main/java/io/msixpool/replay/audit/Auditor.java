@@ -10,11 +10,15 @@ import io.msixpool.replay.Chain;
 import io.msixpool.replay.Envelope;
 import io.msixpool.replay.LineBatches;
 import io.msixpool.replay.LogLines;
-import io.msixpool.replay.audit.DecisionCheck.Expectation;
-import io.msixpool.replay.audit.DecisionCheck.Refusal;
+import io.msixpool.replay.DecisionCheck;
+import io.msixpool.replay.DecisionCheck.Expectation;
+import io.msixpool.replay.DecisionCheck.Refusal;
 import java.util.ArrayList;
 import java.util.Collection;
+import io.msixpool.domain.RecentCommands;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
@@ -51,6 +55,16 @@ public final class Auditor {
         long nextSequence;
         Expectation expected = Expectation.NOTHING_MORE;
         long expectedSince;
+        /** The envelope of the decision's first event: the rest of the decision carries its commandId and actor. */
+        Envelope decidedBy;
+        long lastLine;
+        /** The commandIds that recorded a decision, with its position, as many as the engine remembers. */
+        final Map<String, Long> recentIds = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > RecentCommands.CAPACITY;
+            }
+        };
         /** Per PF, the invariants broken after the device's latest event, as "I1 PF nvme0". */
         Map<String, Set<String>> brokenInvariants = new HashMap<>();
     }
@@ -81,6 +95,7 @@ public final class Auditor {
             return;
         }
         DeviceTrail trail = devices.computeIfAbsent(line.device(), d -> new DeviceTrail());
+        trail.lastLine = line.line();
         checkOrder(line, position);
         checkChain(line, trail);
         if (line.event() == null) {
@@ -106,9 +121,9 @@ public final class Auditor {
 
     /** Ends the audit: a decision the log stops in the middle of is a finding too. */
     public List<Finding> finish() {
-        devices.forEach((device, trail) -> {
+        new TreeMap<>(devices).forEach((device, trail) -> {
             if (!trail.expected.restIsOptional()) {
-                Finding finding = new Finding(lastLine, -1, device, null, "DECISION", "the log ends before "
+                Finding finding = new Finding(trail.lastLine, -1, device, null, "DECISION", "the log ends before "
                         + trail.expected.rest() + ", which the decision begun at position " + trail.expectedSince
                         + " records next");
                 findings.add(finding);
@@ -167,8 +182,16 @@ public final class Auditor {
     /** @return whether the event begins a decision (false when it continues the one before it) */
     private boolean checkDecision(AuditedLine line, DeviceTrail trail, DeviceEvent event, String pf) {
         long position = line.envelope().position();
+        Envelope envelope = line.envelope();
         if (trail.expected.continuesWith(event)) {
             trail.expected = trail.expected.afterNext();
+            if (!Objects.equals(envelope.commandId(), trail.decidedBy.commandId())
+                    || !Objects.equals(envelope.actor(), trail.decidedBy.actor())) {
+                report(line, position, line.device(), pf, "DECISION", "the events of one decision share the commandId"
+                        + " and actor of its first (position " + trail.expectedSince + ": " + trail.decidedBy.commandId()
+                        + " by " + trail.decidedBy.actor() + "), this one has " + envelope.commandId() + " by "
+                        + envelope.actor());
+            }
             return false;
         }
         if (!trail.expected.restIsOptional()) {
@@ -180,6 +203,8 @@ public final class Auditor {
             case Expectation expectation -> {
                 trail.expected = expectation;
                 trail.expectedSince = position;
+                trail.decidedBy = envelope;
+                checkCommandId(line, trail, pf);
             }
             case Refusal refusal -> {
                 report(line, position, line.device(), pf, refusal.rule(), refusal.message());
@@ -187,6 +212,24 @@ public final class Auditor {
             }
         }
         return true;
+    }
+
+    /**
+     * The engine records nothing for a commandId it remembers: a duplicate answers from memory,
+     * other content is refused with COMMAND_ID_REUSED. So a remembered commandId on a new decision
+     * was never decided by the engine.
+     */
+    private void checkCommandId(AuditedLine line, DeviceTrail trail, String pf) {
+        String commandId = line.envelope().commandId();
+        if (commandId == null) {
+            return;
+        }
+        Long earlier = trail.recentIds.putIfAbsent(commandId, line.envelope().position());
+        if (earlier != null) {
+            report(line, line.envelope().position(), line.device(), pf, "COMMAND_ID_REUSED", "commandId " + commandId
+                    + " already recorded the decision at position " + earlier + "; the engine records nothing for a"
+                    + " commandId it remembers (a duplicate, or other content refused)");
+        }
     }
 
     private void checkInvariants(AuditedLine line, DeviceTrail trail, DeviceEvent event) {

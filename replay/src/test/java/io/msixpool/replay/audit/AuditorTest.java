@@ -12,9 +12,17 @@ import io.msixpool.domain.command.OpenPf;
 import io.msixpool.domain.command.ProvisionPf;
 import io.msixpool.domain.command.Reclaim;
 import io.msixpool.domain.command.ReleaseVectors;
+import io.msixpool.domain.event.ArmRebooted;
 import io.msixpool.domain.event.PfClosed;
+import io.msixpool.domain.event.PfOpened;
+import io.msixpool.domain.event.VectorsReclaimed;
+import io.msixpool.domain.event.VectorsReleased;
+import io.msixpool.domain.event.VfClosed;
 import io.msixpool.domain.event.VectorsAssigned;
 import io.msixpool.domain.event.VfOpened;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.replay.Chain;
+import io.msixpool.replay.EventLogFormat;
 import io.msixpool.replay.LineBatches;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,5 +194,102 @@ class AuditorTest {
             }
         }
         throw new AssertionError("no line holds " + fragment);
+    }
+
+    @Test
+    void anObjectHiddenBehindACarriageReturnOrAfterALineIsAFormatFinding() {
+        List<String> lines = new ArrayList<>(cleanHistory().lines());
+        String forged = lines.get(lines.size() - 1);
+        for (String hiding : List.of("\r", " ")) {
+            List<String> tampered = new ArrayList<>(lines);
+            tampered.set(lines.size() - 1, forged + hiding + forged.replace("\"msix\":30", "\"msix\":31"));
+            AuditResult result = audit(tampered);
+            // The line is refused whole, so the VfOpened it held is missing from its decision too.
+            assertEquals(List.of("FORMAT", "DECISION"), result.findings().stream().map(Finding::rule).toList(),
+                    rules(result));
+            assertEquals(lines.size(), result.findings().getFirst().line());
+        }
+    }
+
+    @Test
+    void aFieldAddedWithTheChainRecomputedIsAFormatFinding() {
+        List<String> lines = new ArrayList<>(cleanHistory().lines());
+        ObjectNode last = EventLogFormat.parse(lines.getLast());
+        last.put("note", "free vectors for my VM");
+        ((ObjectNode) last.get("envelope")).put("hash", Chain.hashOf(last));
+        lines.set(lines.size() - 1, last.toString());
+        AuditResult result = audit(lines);
+        // The last line, a VfOpened, is refused, so its decision is also cut short at the end of the log.
+        assertEquals(List.of("FORMAT@" + lines.size(), "DECISION@-1"),
+                result.findings().stream().map(f -> f.rule() + "@" + f.position()).toList(), rules(result));
+    }
+
+    @Test
+    void aDeviceWhoseFirstEventIsNotAtSequenceZeroIsAChainFinding() {
+        List<String> lines = cleanHistory().lines();
+        AuditResult result = audit(lines.subList(2, lines.size()));
+        assertEquals("CHAIN", result.findings().getFirst().rule(), rules(result));
+        assertEquals(3, result.findings().getFirst().position());
+    }
+
+    @Test
+    void anArmRebootWithoutItsDefaultsAndAReleaseOfTheWrongCountAreDecisionFindings() {
+        ChainedLog log = new ChainedLog()
+                .decide(new ProvisionPf(D, "nvme0", Emulation.NVME, 4, 64, 2, 32, null),
+                        new OpenPf(D, "nvme0", true, null), new Reclaim(D, "nvme0", null),
+                        new AssignVectors(D, "nvme0", 0, 12, null))
+                .append("rel", new VfClosed(D, "nvme0", 0), new VectorsReleased(D, "nvme0", 0, 11))
+                .append("reboot", new ArmRebooted(D, ResetKind.COLD_BOOT))
+                .decide(new OpenPf(D, "nvme0", true, null));
+        AuditResult result = audit(log.lines());
+        // VfClosed alone is a valid CloseVf; a VectorsReleased of 11 (not 12) begins no decision, and
+        // leaves VF 0 holding 1 vector (I2); the reboot lacks its default.
+        assertEquals(List.of("DECISION@8", "I2@8", "DECISION@10"), result.findings().stream()
+                .map(f -> f.rule() + "@" + f.position()).toList(), rules(result));
+    }
+
+    @Test
+    void linesOfTwoDevicesSwappedAreAnOrderFindingOnly() {
+        ChainedLog log = new ChainedLog().decide(
+                new ProvisionPf(D, "nvme0", Emulation.NVME, 4, 64, 2, 32, null),
+                new ProvisionPf("bf3-b", "nvme0", Emulation.NVME, 4, 64, 2, 32, null));
+        List<String> lines = new ArrayList<>(log.lines());
+        String moved = lines.remove(1);  // bf3-a's DefaultDistributionApplied after bf3-b's events
+        lines.add(moved);
+        AuditResult result = audit(lines);
+        assertEquals(List.of("ORDER@2"), result.findings().stream()
+                .map(f -> f.rule() + "@" + f.position()).toList(), rules(result));
+    }
+
+    @Test
+    void aCommandIdThatAlreadyDecidedOrEventsOfOneDecisionFromTwoCommandsAreFound() {
+        ChainedLog log = new ChainedLog()
+                .decide(new ProvisionPf(D, "nvme0", Emulation.NVME, 4, 64, 2, 32, null))
+                .append("x", new PfOpened(D, "nvme0", true))
+                .append("x", new PfClosed(D, "nvme0"))
+                .append("y", new VectorsReclaimed(D, "nvme0", List.of(), 0));
+        AuditResult reused = audit(log.lines());
+        assertEquals(List.of("COMMAND_ID_REUSED@4", "PF_NOT_OPEN@5"), reused.findings().stream()
+                .map(f -> f.rule() + "@" + f.position()).toList(), rules(reused));
+
+        List<String> lines = new ArrayList<>(new ChainedLog()
+                .decide(new ProvisionPf(D, "nvme0", Emulation.NVME, 4, 64, 2, 32, null)).lines());
+        ObjectNode second = EventLogFormat.parse(lines.get(1));
+        ((ObjectNode) second.get("envelope")).put("commandId", "someone-else");
+        ((ObjectNode) second.get("envelope")).put("hash", Chain.hashOf(second));
+        lines.set(1, second.toString());
+        AuditResult mixed = audit(lines);
+        assertEquals(List.of("DECISION@2"), mixed.findings().stream().map(f -> f.rule() + "@" + f.position()).toList(),
+                rules(mixed));
+    }
+
+    @Test
+    void aVfClosedThatNoCommandRecordsNamesTheBasicRule() {
+        ChainedLog log = new ChainedLog()
+                .decide(new ProvisionPf(D, "nvme0", Emulation.NVME, 4, 64, 2, 32, null),
+                        new OpenPf(D, "nvme0", false, null))
+                .append("forged", new VfClosed(D, "nvme0", 1));
+        AuditResult result = audit(log.lines());
+        assertEquals(List.of("VF_NOT_OPEN"), result.findings().stream().map(Finding::rule).toList(), rules(result));
     }
 }

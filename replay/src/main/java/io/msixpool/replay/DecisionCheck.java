@@ -1,4 +1,4 @@
-package io.msixpool.replay.audit;
+package io.msixpool.replay;
 
 import io.msixpool.domain.DeviceRules;
 import io.msixpool.domain.Rejection;
@@ -36,9 +36,11 @@ import java.util.List;
  * before, and expects the log to hold exactly the events the rules give, in order.
  *
  * <p>Only {@code VfClosed} begins two decisions: CloseVf ({@code VfClosed}) and ReleaseVectors
- * ({@code VfClosed, VectorsReleased}); the event after it tells which was recorded.
+ * ({@code VfClosed, VectorsReleased}); the event after it tells which was recorded. When both are
+ * refused, CloseVf's reason is reported: its checks are a part of ReleaseVectors', so it names the
+ * more basic rule the event breaks.
  */
-final class DecisionCheck {
+public final class DecisionCheck {
     private DecisionCheck() {
     }
 
@@ -49,27 +51,27 @@ final class DecisionCheck {
      * @param restIsOptional true when a decision that ends with {@code first} is valid too, so the
      *                       device's next event may begin another decision instead
      */
-    sealed interface Verdict permits Expectation, Refusal {
+    public sealed interface Verdict permits Expectation, Refusal {
     }
 
-    record Expectation(List<DeviceEvent> rest, boolean restIsOptional) implements Verdict {
-        static final Expectation NOTHING_MORE = new Expectation(List.of(), true);
+    public record Expectation(List<DeviceEvent> rest, boolean restIsOptional) implements Verdict {
+        public static final Expectation NOTHING_MORE = new Expectation(List.of(), true);
 
-        boolean continuesWith(DeviceEvent event) {
+        public boolean continuesWith(DeviceEvent event) {
             return !rest.isEmpty() && rest.getFirst().equals(event);
         }
 
-        Expectation afterNext() {
+        public Expectation afterNext() {
             return rest.size() == 1 ? NOTHING_MORE : new Expectation(rest.subList(1, rest.size()), restIsOptional);
         }
     }
 
     /** Why a recorded event cannot begin a decision: the rule (a rejection code or DECISION) and why. */
-    record Refusal(String rule, String message) implements Verdict {
+    public record Refusal(String rule, String message) implements Verdict {
     }
 
     /** The expectation after {@code first}, or why no valid decision records it on {@code before}. */
-    static Verdict check(DeviceState before, DeviceEvent first) {
+    public static Verdict check(DeviceState before, DeviceEvent first) {
         List<DeviceCommand> commands;
         try {
             commands = commandsBeginningWith(first);
@@ -87,15 +89,13 @@ final class DecisionCheck {
                 List<DeviceEvent> decided = DeviceRules.decide(before, command);
                 if (!decided.isEmpty() && decided.getFirst().equals(first)) {
                     matching.add(decided);
-                } else if (refusal == null) {
+                } else {
                     refusal = new Refusal("DECISION", "the rules decide " + decided + " for " + name(command)
                             + ", the log records " + first);
                 }
             } catch (Rejection rejected) {
-                if (refusal == null) {
-                    refusal = new Refusal(rejected.code().name(), "the rules refuse " + name(command) + ": "
-                            + rejected.getMessage());
-                }
+                refusal = new Refusal(rejected.code().name(), "the rules refuse " + name(command) + ": "
+                        + rejected.getMessage());
             }
         }
         if (matching.isEmpty()) {
