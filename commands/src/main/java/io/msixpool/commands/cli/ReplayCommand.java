@@ -70,8 +70,9 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         err.printf(Locale.ROOT, "msix: replayed %,d events%s in %.1f s%n", point.events(),
-                point.last().map(last -> ", up to position " + last.position() + " (" + last.timestamp() + ")")
-                        .orElse(""), (System.nanoTime() - started) / 1e9);
+                point.last().map(last -> (device == null ? ", the last at position " : ", the last of " + device
+                        + " at position ") + last.position() + " (" + last.timestamp() + ")").orElse(""),
+                (System.nanoTime() - started) / 1e9);
         err.flush();
         if (device != null && !point.devices().containsKey(device)) {
             out.println(Outcome.Rejected.unknownDevice(device).toJsonLine());
