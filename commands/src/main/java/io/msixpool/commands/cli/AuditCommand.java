@@ -91,8 +91,8 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private static String summary(String name, AuditResult result) {
-        String read = String.format(Locale.ROOT, "audit of %s: %,d events, %,d devices", name, result.events(),
-                result.devices());
+        String read = String.format(Locale.ROOT, "audit of %s: %,d event%s, %,d device%s", name, result.events(),
+                result.events() == 1 ? "" : "s", result.devices(), result.devices() == 1 ? "" : "s");
         return result.clean()
                 ? read + ": clean (chain intact, every decision valid, I1-I5 hold after every event)"
                 : read + String.format(Locale.ROOT, ": %,d finding%s", result.findings().size(),

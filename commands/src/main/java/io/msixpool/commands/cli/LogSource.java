@@ -76,6 +76,7 @@ final class LogSource {
         // A pipe (msix audit <(...)) is read as well; only a regular file has a size for progress.
         InputStream in = Files.newInputStream(path);
         long size = Files.isRegularFile(path) ? Files.size(path) : -1;
-        return new OpenLog(new LogLines.Bytes(in), size, path.getFileName().toString(), in);
+        String name = Files.isRegularFile(path) ? path.getFileName().toString() : file;  // a pipe: /dev/fd/63
+        return new OpenLog(new LogLines.Bytes(in), size, name, in);
     }
 }
