@@ -1,6 +1,5 @@
 package io.msixpool.replay;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -146,11 +145,6 @@ public final class LineBatches {
             }
         };
         run(batches, each, progress);
-    }
-
-    /** The lines of a reader, for {@link #forEach(Iterator, LineParser, Predicate, Progress)}. */
-    public static Iterator<String> of(BufferedReader in) {
-        return in.lines().iterator();
     }
 
     /** Where the batches come from: the next one, already handed to the pool, or null at the end. */
