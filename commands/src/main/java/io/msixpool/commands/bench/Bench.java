@@ -32,6 +32,13 @@ public final class Bench {
     private final List<String> contenders;
     private final Consumer<String> progress;
     private int runs;
+    /**
+     * Names this invocation's devices apart from an earlier one's on the same PostgreSQL database:
+     * a second bench there would otherwise meet the devices the first provisioned, and have most of
+     * its commands refused.
+     */
+    private final String invocation = "b" + Long.toString(System.currentTimeMillis(), 36) + ".";
+    private String firstPrefix;
 
     public Bench(String store, int commands, List<Integer> clients, List<String> contenders, Consumer<String> progress) {
         this.store = store;
@@ -60,7 +67,8 @@ public final class Bench {
         ArrayNode loads = results.putArray("load");
         for (String name : contenders) {
             for (int count : clients) {
-                String prefix = "b" + (++runs) + "-";
+                String prefix = invocation + (++runs) + "-";
+                firstPrefix = firstPrefix == null ? prefix : firstPrefix;
                 List<DeviceCommand> stream = Workload.generate(SEED, WorkloadShape.fleet(DEVICES), commands)
                         .stream().map(command -> renamed(command, prefix)).toList();
                 StoreLocation location = location(root, prefix);
@@ -73,7 +81,7 @@ public final class Bench {
                 }
             }
         }
-        replay(results, location(root, "b1-"));
+        replay(results, location(root, firstPrefix));
         results.put("peakHeapBytes", peakHeap());
         results.put("finished", Instant.now().toString());
         return results;

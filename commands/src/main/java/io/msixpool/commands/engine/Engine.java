@@ -80,6 +80,11 @@ public final class Engine implements AutoCloseable {
     static final int SNAPSHOT_EVERY = 250;
     /** Rows per query when reading events: export is not a query per 100 events. */
     static final int READ_BATCH = 2_000;
+    /**
+     * Group-commit writers on a store shared by processes (PostgreSQL), each with its own share of
+     * the devices and its own transaction: well under the pool's 16 connections, which reads share.
+     */
+    static final int SHARED_STORE_WRITERS = 8;
     /** Devices whose aggregate stays in memory between commands (a strong, bounded LRU cache). */
     static final int CACHED_DEVICES = 10_000;
     /** Another writer (another node) appended first: decide again on the new state, this many times. */
@@ -102,11 +107,14 @@ public final class Engine implements AutoCloseable {
     private final ReactorCommandGateway gateway;
     private GroupCommitter groupCommitter;
     private final List<Thread> storeThreads;
+    /** Group-commit writers: see {@link GroupCommitter}. */
+    private final int writers;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions, JdbcEventStorageEngine storage,
                    JdbcEventStorageEngine asStored, JacksonSerializer serializer, Cache devices, Configuration axon,
-                   List<Thread> storeThreads) {
+                   List<Thread> storeThreads, int writers) {
         this.dataSource = dataSource;
+        this.writers = writers;
         this.storeThreads = storeThreads;
         this.transactions = transactions;
         this.storage = storage;
@@ -188,7 +196,9 @@ public final class Engine implements AutoCloseable {
                     .buildConfiguration();
             axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage, serializer));
             axon.start();
-            return new Engine(dataSource, transactions, storage, asStored, serializer, devices, axon, storeThreads);
+            int writers = location.sharedByProcesses() ? SHARED_STORE_WRITERS : 1;
+            return new Engine(dataSource, transactions, storage, asStored, serializer, devices, axon, storeThreads,
+                    writers);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -324,7 +334,7 @@ public final class Engine implements AutoCloseable {
 
     private synchronized GroupCommitter groupCommitter() {
         if (groupCommitter == null) {
-            groupCommitter = new GroupCommitter(this);
+            groupCommitter = new GroupCommitter(this, writers);
         }
         return groupCommitter;
     }
