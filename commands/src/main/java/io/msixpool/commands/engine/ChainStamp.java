@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -42,10 +43,13 @@ final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
 
     private final EventStorageEngine storage;
     private final Serializer serializer;
+    /** Told of each event stamped (device, sequence), in its transaction: see {@link FreshDevices}. */
+    private final BiConsumer<String, Long> appending;
 
-    ChainStamp(EventStorageEngine storage, Serializer serializer) {
+    ChainStamp(EventStorageEngine storage, Serializer serializer, BiConsumer<String, Long> appending) {
         this.storage = storage;
         this.serializer = serializer;
+        this.appending = appending;
     }
 
     @Override
@@ -70,6 +74,7 @@ final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
                 (String) event.getMetaData().get(Engine.ACTOR), stored.getType().getRevision(), prev, null);
         String hash = Chain.hashOf(EventLogFormat.line((ObjectNode) stored.getData(), envelope));
         heads.put(device, hash);
+        appending.accept(device, sequence);
         return new GenericDomainEventMessage<>(event.getType(), device, sequence, event.getPayload(),
                 event.getMetaData().and(PREV, prev).and(HASH, hash), event.getIdentifier(), at);
     }

@@ -38,7 +38,6 @@ import java.util.stream.Stream;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -155,7 +154,9 @@ public final class Engine implements AutoCloseable {
             // The export writes events as they were stored, so it reads them without upcasting.
             JdbcEventStorageEngine asStored = storageEngine(transactions, serializer, NoOpEventUpcaster.INSTANCE);
             createSchema(storage, transactions, location);
-            Cache devices = location.sharedByProcesses() ? NoCache.INSTANCE : DeviceCache.create(CACHED_DEVICES);
+            Cache devices = DeviceCache.create(CACHED_DEVICES);
+            // Other processes write a shared store: a device in memory is checked before each command.
+            FreshDevices fresh = location.sharedByProcesses() ? new FreshDevices(devices, transactions) : null;
             List<Thread> storeThreads = new CopyOnWriteArrayList<>();
             ThreadFactory storeThreadNames = new AxonThreadFactory("EmbeddedEventStore");
             Configuration axon = DefaultConfigurer.defaultConfiguration()
@@ -194,7 +195,11 @@ public final class Engine implements AutoCloseable {
                         }
                     })
                     .buildConfiguration();
-            axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage, serializer));
+            axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage, serializer,
+                    fresh == null ? (device, sequence) -> { } : fresh::appending));
+            if (fresh != null) {
+                axon.commandBus().registerHandlerInterceptor(fresh);
+            }
             axon.start();
             int writers = location.sharedByProcesses() ? SHARED_STORE_WRITERS : 1;
             return new Engine(dataSource, transactions, storage, asStored, serializer, devices, axon, storeThreads,

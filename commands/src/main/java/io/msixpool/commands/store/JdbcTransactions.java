@@ -3,6 +3,9 @@ package io.msixpool.commands.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.ConnectionWrapperFactory;
@@ -20,6 +23,8 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
     private final String probeBeforeCommit;
     private final String flushAfterCommit;
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+    /** Told, on the transaction's thread, how each transaction ended: true once committed, false otherwise. */
+    private final List<Consumer<Boolean>> endListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param probeBeforeCommit run just before each commit; failing means the transaction cannot
@@ -86,23 +91,34 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         }
     }
 
+    /** {@code listener} learns, on the transaction's thread, whether each transaction committed. */
+    public void onEnd(Consumer<Boolean> listener) {
+        endListeners.add(listener);
+    }
+
     /**
      * A failure here leaves the outcome unknown (a COMMIT may have happened before the connection
      * broke), so callers must not decide the same commands again: they report the failure.
      */
     private void finish(Connection connection, boolean commit) {
         bound.remove();
+        boolean committed = false;
         try (connection) {
             if (commit) {
                 run(connection, probeBeforeCommit);
                 connection.commit();
                 run(connection, flushAfterCommit);
+                committed = true;
             } else {
                 connection.rollback();
             }
         } catch (SQLException e) {
             throw new StoreFailure((commit ? "commit" : "rollback") + " failed on the event store; "
                     + "commands decided in it may or may not be recorded", e);
+        } finally {
+            for (Consumer<Boolean> listener : endListeners) {
+                listener.accept(committed);
+            }
         }
     }
 

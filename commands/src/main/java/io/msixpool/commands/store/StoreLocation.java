@@ -44,9 +44,10 @@ public sealed interface StoreLocation {
     String probeBeforeCommit();
 
     /**
-     * True when other processes may write the same store. Then no process may keep devices in
-     * memory between commands: a cached device would miss the others' events, and a rejection
-     * decided on it (which writes nothing, so meets no conflict) would be wrong.
+     * True when other processes may write the same store. Then no process may use a device kept in
+     * memory without checking first that nobody wrote it since (the engine's FreshDevices): it would
+     * miss the others' events, and a rejection decided on it (which writes nothing, so meets no
+     * conflict) would be wrong.
      */
     boolean sharedByProcesses();
 
