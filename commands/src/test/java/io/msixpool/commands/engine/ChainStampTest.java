@@ -18,6 +18,7 @@ import io.msixpool.domain.command.ReleaseVectors;
 import io.msixpool.replay.EventLogFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,8 +48,11 @@ class ChainStampTest {
 
             ExecutorService nodes = Executors.newFixedThreadPool(2);
             try {
-                Future<Integer> a = nodes.submit(() -> churn(first, 0, "node-a"));
-                Future<Integer> b = nodes.submit(() -> churn(second, 4, "node-b"));
+                // Both nodes start every round together, so that they race on the device each round
+                // however fast either one is (with devices in memory, one could otherwise finish first).
+                CyclicBarrier eachRound = new CyclicBarrier(2);
+                Future<Integer> a = nodes.submit(() -> churn(first, 0, "node-a", eachRound));
+                Future<Integer> b = nodes.submit(() -> churn(second, 4, "node-b", eachRound));
                 int recorded = 3 + a.get() + b.get();
 
                 List<String> log = EventLog.lines(second).map(ObjectNode::toString).toList();
@@ -63,9 +67,10 @@ class ChainStampTest {
     }
 
     /** VFs from..from+3, ROUNDS times: each assigned alone, then all four released in one group; the events recorded. */
-    private static int churn(Engine engine, int from, String actor) {
+    private static int churn(Engine engine, int from, String actor, CyclicBarrier eachRound) throws Exception {
         int events = 0;
         for (int round = 0; round < ROUNDS; round++) {
+            eachRound.await(1, TimeUnit.MINUTES);
             List<DeviceCommand> releases = new ArrayList<>();
             for (int vf = from; vf < from + 4; vf++) {
                 events += recorded(List.of(engine.send(new AssignVectors(DEVICE, NVME0, vf, 4), actor)));
