@@ -90,7 +90,7 @@ public final class EventLogFormat {
         try {
             read = ENVELOPE_READER.readValue(envelope);
         } catch (IOException e) {
-            throw new IllegalArgumentException("a broken envelope: " + firstLine(e), e);
+            throw new IllegalArgumentException("a broken envelope: " + why(e), e);
         }
         if (read.timestamp() == null) {
             throw new IllegalArgumentException("a broken envelope: no timestamp");
@@ -98,10 +98,17 @@ public final class EventLogFormat {
         return read;
     }
 
-    /** The first line of a Jackson message, without the location and source it appends. */
-    static String firstLine(Exception e) {
-        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-        message = message == null ? e.getClass().getSimpleName() : message;
+    /**
+     * Why a line could not be read, in one line for people: the innermost cause's message, and of a
+     * Jackson message only its first line, without the location and source text Jackson appends.
+     */
+    public static String why(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause instanceof JsonProcessingException json ? json.getOriginalMessage() : cause.getMessage();
+        message = message == null ? cause.getClass().getSimpleName() : message;
         int end = message.indexOf('\n');
         return end < 0 ? message : message.substring(0, end);
     }

@@ -5,6 +5,7 @@ import io.msixpool.domain.state.DeviceState;
 import io.msixpool.replay.DecisionCheck.Expectation;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.Optional;
@@ -51,6 +52,40 @@ public final class PointInTime {
 
     public static PointInTime atTime(Instant time, String onlyDevice) {
         return new PointInTime(null, time, onlyDevice);
+    }
+
+    /**
+     * Folds {@code log} up to the point (lines parsed on every core, folded in order): what
+     * {@code msix replay} and the bench run. A line that is not an event stops it with its line
+     * number, but only once the fold reaches that line: one past the point, parsed ahead in the
+     * same batch, does not.
+     */
+    public void fold(LogLines log, LineBatches.Progress progress) {
+        log.forEach(Read::of, Read::ofBatch, read -> accept(read.event()), progress);
+    }
+
+    /** A line read, or why it could not be, until the fold reaches it. */
+    private record Read(LoggedEvent read, String problem) {
+        static Read of(long line, String text) {
+            try {
+                return new Read(EventLogFormat.read(text), null);
+            } catch (IllegalArgumentException broken) {
+                return new Read(null, "line " + line + " is not an event (msix audit lists every broken line): "
+                        + EventLogFormat.why(broken));
+            }
+        }
+
+        static List<Read> ofBatch(byte[] bytes, int from, int to) {
+            List<LoggedEvent> events = EventLogFormat.readLines(bytes, from, to);
+            return events == null ? null : events.stream().map(event -> new Read(event, null)).toList();
+        }
+
+        LoggedEvent event() {
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            return read;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.msixpool.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.msixpool.domain.Emulation;
 import io.msixpool.domain.ResetKind;
@@ -13,6 +14,9 @@ import io.msixpool.domain.command.Reclaim;
 import io.msixpool.domain.command.ReleaseVectors;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.replay.audit.ChainedLog;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +66,24 @@ class PointInTimeTest {
         upTo.decide(new ArmReset(D, ResetKind.FE_RESET, null));
         assertEquals(after(upTo, D), at(lines, 14, D), "a reboot takes the default of every PF");
         assertEquals(after(log, D), at(lines, 16, D));
+    }
+
+    @Test
+    void aBrokenLineStopsTheFoldOnlyWhenTheFoldReachesIt() {
+        List<String> lines = new ArrayList<>(new ChainedLog()
+                .decide(new ProvisionPf(D, "nvme0", Emulation.NVME, 4, 64, 2, 32, null),
+                        new OpenPf(D, "nvme0", true, null)).lines());
+        lines.add("{\"type\":\"VfOpened\",");  // line 4, parsed in the same batch as the others
+        byte[] log = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+
+        PointInTime beforeIt = PointInTime.atPosition(2, null);
+        beforeIt.fold(new LogLines.Bytes(new ByteArrayInputStream(log)), (read, chars) -> { });
+        assertEquals(2, beforeIt.events());
+
+        PointInTime throughIt = PointInTime.atEnd(null);
+        IllegalArgumentException stopped = assertThrows(IllegalArgumentException.class,
+                () -> throughIt.fold(new LogLines.Bytes(new ByteArrayInputStream(log)), (read, chars) -> { }));
+        assertEquals(true, stopped.getMessage().startsWith("line 4 is not an event"), stopped.getMessage());
+        assertEquals(3, throughIt.events());
     }
 }

@@ -10,7 +10,6 @@ import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.replay.EventLogFormat;
-import io.msixpool.replay.LineBatches;
 import io.msixpool.replay.LogLines;
 import io.msixpool.replay.PointInTime;
 import java.io.BufferedReader;
@@ -88,8 +87,7 @@ public final class ReplayRates {
                 start = System.nanoTime();
                 PointInTime replay = PointInTime.atEnd(null);
                 try (InputStream in = Files.newInputStream(file)) {
-                    LineBatches.forEach(in, (line, text) -> EventLogFormat.read(text), EventLogFormat::readLines,
-                            replay::accept, (lines, chars) -> { });
+                    replay.fold(new LogLines.Bytes(in), (lines, chars) -> { });
                 }
                 fold = Math.max(fold, replay.events() / seconds(start));
                 pools = replay.devices();

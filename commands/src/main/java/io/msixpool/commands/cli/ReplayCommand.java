@@ -4,14 +4,11 @@ import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.projections.PoolView;
-import io.msixpool.replay.EventLogFormat;
-import io.msixpool.replay.LoggedEvent;
 import io.msixpool.replay.PointInTime;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,8 +60,7 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (LogSource.OpenLog log = source.open()) {
             ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), "replay", log.chars());
-            log.lines().forEach(ReplayCommand::read, ReplayCommand::readLines, line -> point.accept(line.event()),
-                    progress::update);
+            point.fold(log.lines(), progress::update);
             progress.done();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -84,35 +80,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /**
-     * A line read, or why it could not be: a broken line stops the replay only when the fold
-     * reaches it, not when a batch that also holds it is parsed ahead (it may lie past the point).
-     */
-    private record Read(LoggedEvent read, String problem) {
-        LoggedEvent event() {
-            if (problem != null) {
-                throw new IllegalArgumentException(problem);
-            }
-            return read;
-        }
-    }
-
-    private static Read read(long line, String text) {
-        try {
-            return new Read(EventLogFormat.read(text), null);
-        } catch (IllegalArgumentException broken) {
-            Throwable cause = broken.getCause() != null ? broken.getCause() : broken;
-            String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            return new Read(null, "line " + line + " is not an event (msix audit lists every broken line): "
-                    + why.lines().findFirst().orElse(""));
-        }
-    }
-
-    private static List<Read> readLines(byte[] bytes, int from, int to) {
-        List<LoggedEvent> events = EventLogFormat.readLines(bytes, from, to);
-        return events == null ? null : events.stream().map(event -> new Read(event, null)).toList();
     }
 
     private PointInTime point() {

@@ -28,44 +28,29 @@ public record AuditedLine(long line, String device, Envelope envelope, String co
         try {
             tree = EventLogFormat.parse(text);
         } catch (IllegalArgumentException notJson) {
-            return new AuditedLine(line, null, null, null, null, "not a JSON object: " + rootCause(notJson));
+            return new AuditedLine(line, null, null, null, null, "not a JSON object: " + EventLogFormat.why(notJson));
         }
         JsonNode deviceNode = tree.get("device");
         String device = deviceNode != null && deviceNode.isTextual() ? deviceNode.asText() : null;
+        Envelope envelope;
+        try {
+            envelope = EventLogFormat.envelopeOf(tree);
+        } catch (IllegalArgumentException broken) {
+            return new AuditedLine(line, device, null, null, null, EventLogFormat.why(broken));
+        }
         String computedHash;
         try {
             computedHash = Chain.hashOf(tree);
         } catch (IllegalArgumentException unhashable) {
-            return new AuditedLine(line, device, envelopeOf(tree), null, null, unhashable.getMessage());
-        }
-        Envelope envelope = envelopeOf(tree);
-        if (envelope == null) {
-            return new AuditedLine(line, device, null, computedHash, null, "no readable envelope");
+            return new AuditedLine(line, device, envelope, null, null, unhashable.getMessage());
         }
         try {
             tree.remove(EventLogFormat.ENVELOPE);  // hashed already: the tree is ours to take apart
             DeviceEvent event = EventLogFormat.event(tree, envelope.revision(), Upcasters.CURRENT);
             return new AuditedLine(line, device, envelope, computedHash, event, null);
         } catch (IllegalArgumentException unreadable) {
-            return new AuditedLine(line, device, envelope, computedHash, null, "not an event: " + rootCause(unreadable));
+            return new AuditedLine(line, device, envelope, computedHash, null,
+                    "not an event: " + EventLogFormat.why(unreadable));
         }
-    }
-
-    private static Envelope envelopeOf(ObjectNode tree) {
-        try {
-            return EventLogFormat.envelopeOf(tree);
-        } catch (IllegalArgumentException broken) {
-            return null;
-        }
-    }
-
-    private static String rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        int firstLine = message.indexOf('\n');
-        return firstLine < 0 ? message : message.substring(0, firstLine);
     }
 }
