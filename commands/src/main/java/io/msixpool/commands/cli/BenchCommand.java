@@ -100,10 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int onStore() {
-        StoreLocation location = StoreLocation.parse(replayStore);
-        if (location instanceof StoreLocation.Embedded embedded && !Files.isDirectory(embedded.directory())) {
-            throw new ParameterException(spec.commandLine(), "--replay-store " + replayStore + ": no such store");
-        }
+        StoreLocation location = StoreOption.existing(spec, "--replay-store", replayStore);
         PrintWriter out = spec.commandLine().getOut();
         try (Engine engine = Engine.open(location)) {
             StoreRate best = null;

@@ -3,7 +3,6 @@ package io.msixpool.commands.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
-import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.replay.LogLines;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,17 +47,7 @@ final class LogSource {
                     + (file == null ? "neither" : "both"));
         }
         if (store != null) {
-            StoreLocation location;
-            try {
-                location = StoreLocation.parse(store);
-            } catch (IllegalArgumentException bad) {
-                throw new ParameterException(command.commandLine(), bad.getMessage());
-            }
-            // Reading must not create an empty store where the user mistyped a path.
-            if (location instanceof StoreLocation.Embedded embedded && !Files.isDirectory(embedded.directory())) {
-                throw new ParameterException(command.commandLine(), "--store " + store + ": no such store");
-            }
-            Engine engine = Engine.open(location);
+            Engine engine = Engine.open(StoreOption.existing(command, "--store", store));
             Stream<String> lines = EventLog.lines(engine).map(ObjectNode::toString);
             return new OpenLog(new LogLines.Text(lines.iterator()), -1, store, () -> {
                 lines.close();

@@ -2,6 +2,7 @@ package io.msixpool.commands.cli;
 
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.store.StoreLocation;
+import java.nio.file.Files;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,6 +23,23 @@ final class StoreOption {
         } catch (IllegalArgumentException bad) {
             throw new ParameterException(command.commandLine(), bad.getMessage());
         }
+    }
+
+    /**
+     * The store an option names, which must exist already (a PostgreSQL URL is taken as it is):
+     * commands that only read must not create an empty store where a path was mistyped.
+     */
+    static StoreLocation existing(CommandSpec spec, String option, String store) {
+        StoreLocation location;
+        try {
+            location = StoreLocation.parse(store);
+        } catch (IllegalArgumentException bad) {
+            throw new ParameterException(spec.commandLine(), bad.getMessage());
+        }
+        if (location instanceof StoreLocation.Embedded embedded && !Files.isDirectory(embedded.directory())) {
+            throw new ParameterException(spec.commandLine(), option + " " + store + ": no such store");
+        }
+        return location;
     }
 
     Engine open() {
