@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,11 +71,12 @@ final class ReplayCommand implements Callable<Integer> {
                         + " at position ") + last.position() + " (" + last.timestamp() + ")").orElse(""),
                 (System.nanoTime() - started) / 1e9);
         err.flush();
-        if (device != null && !point.devices().containsKey(device)) {
+        Map<String, DeviceState> devices = point.devices();  // a sorted copy each call
+        if (device != null && !devices.containsKey(device)) {
             out.println(Outcome.Rejected.unknownDevice(device).toJsonLine());
             return Msix.UNKNOWN_DEVICE;
         }
-        for (DeviceState state : point.devices().values()) {
+        for (DeviceState state : devices.values()) {
             PoolView view = PoolView.of(state);
             out.println(table ? PoolTable.render(view) : Json.write(view));
         }

@@ -44,7 +44,7 @@ public final class Auditor {
     private long events;
     private long lastLine;
 
-    public Auditor(AuditObserver observer) {
+    private Auditor(AuditObserver observer) {
         this.observer = Objects.requireNonNull(observer);
     }
 
@@ -85,7 +85,7 @@ public final class Auditor {
         return audit(new LogLines.Text(lines), observer, progress);
     }
 
-    public void accept(AuditedLine line) {
+    private void accept(AuditedLine line) {
         lastLine = line.line();
         Envelope envelope = line.envelope();
         long position = envelope == null ? -1 : envelope.position();
@@ -120,7 +120,7 @@ public final class Auditor {
     }
 
     /** Ends the audit: a decision the log stops in the middle of is a finding too. */
-    public List<Finding> finish() {
+    private List<Finding> finish() {
         new TreeMap<>(devices).forEach((device, trail) -> {
             if (!trail.expected.restIsOptional()) {
                 Finding finding = new Finding(trail.lastLine, -1, device, null, "DECISION", "the log ends before "
@@ -131,21 +131,6 @@ public final class Auditor {
             }
         });
         return List.copyOf(findings);
-    }
-
-    public long events() {
-        return events;
-    }
-
-    public Collection<String> devices() {
-        return devices.keySet();
-    }
-
-    /** The state of every device after the lines accepted so far. */
-    public Map<String, DeviceState> states() {
-        Map<String, DeviceState> states = new HashMap<>();
-        devices.forEach((device, trail) -> states.put(device, trail.state));
-        return states;
     }
 
     private void checkOrder(AuditedLine line, long position) {
