@@ -87,9 +87,10 @@ final class Contenders {
 
     /** The in-place CRUD allocator, with the same durability per commit as the engine on that store. */
     static Contender crud(StoreLocation store) {
-        HikariDataSource dataSource = store.open();
-        CrudAllocator crud = new CrudAllocator(
-                new JdbcTransactions(dataSource, store.probeBeforeCommit(), store.flushAfterCommit()));
+        HikariDataSource dataSource = store.open(StoreLocation.Access.WRITE);
+        // The embedded store's write transactions begin IMMEDIATE: each holds the whole store.
+        CrudAllocator crud = new CrudAllocator(new JdbcTransactions(dataSource, store.probeBeforeCommit()),
+                store instanceof StoreLocation.Embedded);
         return new Contender() {
             public String name() {
                 return "crud";

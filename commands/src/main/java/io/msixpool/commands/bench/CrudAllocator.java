@@ -36,9 +36,12 @@ import java.util.TreeMap;
  */
 final class CrudAllocator {
     private final JdbcTransactions transactions;
+    /** " FOR UPDATE" where rows must be locked; empty where a write transaction holds the whole store (SQLite). */
+    private final String lockRows;
 
-    CrudAllocator(JdbcTransactions transactions) {
+    CrudAllocator(JdbcTransactions transactions, boolean storeLockedPerTransaction) {
         this.transactions = transactions;
+        this.lockRows = storeLockedPerTransaction ? "" : " FOR UPDATE";
         try (Connection connection = transactions.getConnection(); Statement ddl = connection.createStatement()) {
             ddl.execute("CREATE TABLE IF NOT EXISTS crud_pf (device VARCHAR(64), pf VARCHAR(64), emulation VARCHAR(16), "
                     + "vf_count INT, msix_total INT, vf_min INT, vf_max INT, msix_free INT, is_open BOOLEAN, "
@@ -111,14 +114,14 @@ final class CrudAllocator {
     }
 
     /** The device's PF rows, locked first; then the VF rows of {@code target} (of every PF when null). */
-    private static DeviceState load(Connection connection, String device, String target) throws SQLException {
+    private DeviceState load(Connection connection, String device, String target) throws SQLException {
         record PfRow(String pf, Emulation emulation, int vfCount, int msixTotal, int vfMin, int vfMax, int msixFree,
                      boolean open, boolean dynamicMsix, int numVfs) {
         }
         List<PfRow> pfRows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT pf, emulation, vf_count, msix_total, vf_min, vf_max, msix_free, is_open, dynamic_msix, num_vfs "
-                        + "FROM crud_pf WHERE device = ? FOR UPDATE")) {
+                        + "FROM crud_pf WHERE device = ?" + lockRows)) {
             select.setString(1, device);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

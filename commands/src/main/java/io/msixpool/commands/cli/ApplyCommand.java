@@ -80,7 +80,7 @@ final class ApplyCommand implements Callable<Integer> {
         CommandReader reader = new CommandReader();
         PrintWriter out = spec.commandLine().getOut();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (Engine engine = store.open()) {
+        try (Engine engine = store.openWriter()) {
             for (List<String> lines = nextLines(in); !lines.isEmpty(); lines = nextLines(in)) {
                 decideInOrder(engine, reader, lines, out);
             }

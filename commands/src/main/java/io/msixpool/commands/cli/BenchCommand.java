@@ -100,9 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int onStore() {
-        StoreLocation location = StoreOption.existing(spec, "--replay-store", replayStore);
+        StoreLocation location = StoreOption.parse(spec, replayStore);
         PrintWriter out = spec.commandLine().getOut();
-        try (Engine engine = Engine.open(location)) {
+        try (Engine engine = StoreOption.openReader(spec, location)) {
             StoreRate best = null;
             for (int run = 0; run < 2; run++) {
                 StoreRate rate = StoreRate.of(engine);

@@ -20,7 +20,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = Msix.bufferedStdout();
-        try (Engine engine = store.open()) {
+        try (Engine engine = store.openReader()) {
             EventLog.lines(engine).forEach(line -> out.println(line.toString()));
         }
         out.flush();

@@ -102,7 +102,7 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = Msix.bufferedStdout();
         List<Entry> shown = new ArrayList<>();
         DeviceState state = DeviceState.EMPTY;
-        try (Engine engine = store.open(); Stream<? extends DomainEventMessage<?>> events = engine.deviceEvents(device)) {
+        try (Engine engine = store.openReader(); Stream<? extends DomainEventMessage<?>> events = engine.deviceEvents(device)) {
             for (var iterator = events.iterator(); iterator.hasNext(); ) {
                 DomainEventMessage<?> message = iterator.next();
                 DeviceEvent event = (DeviceEvent) message.getPayload();

@@ -47,7 +47,7 @@ final class LogSource {
                     + (file == null ? "neither" : "both"));
         }
         if (store != null) {
-            Engine engine = Engine.open(StoreOption.existing(command, "--store", store));
+            Engine engine = StoreOption.openReader(command, StoreOption.parse(command, store));
             Stream<String> lines = EventLog.lines(engine).map(ObjectNode::toString);
             return new OpenLog(new LogLines.Text(lines.iterator()), -1, store, () -> {
                 lines.close();

@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import io.msixpool.commands.store.StoreInUse;
 import io.msixpool.domain.Shape;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Command;
                 "Every decision is an event, the pools are a fold of those events, and nothing",
                 "acknowledged is ever lost. Try: msix demo",
                 "",
-                "--store names the event store: a directory for the embedded store (created when",
-                "missing) or a jdbc:postgresql:// URL."},
+                "--store names the event store: a directory of the embedded store (apply, serve and",
+                "import create it where missing) or a jdbc:postgresql:// URL. An acknowledged command",
+                "is on stable storage on either: it survives a crash and a power cut."},
         subcommands = {ServeCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
                 ReplayCommand.class, AuditCommand.class,
                 ExportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
@@ -46,6 +48,9 @@ public final class Msix implements Runnable {
         cli.setUsageHelpWidth(100);
         cli.setExecutionExceptionHandler((failure, command, parsed) -> {
             command.getErr().println("msix: " + describe(failure));
+            if (failure instanceof StoreInUse) {
+                return ENGINE_FAILED; // the message says all there is: who writes the store
+            }
             if (System.getenv("MSIX_DEBUG") != null) {
                 failure.printStackTrace(command.getErr());
             } else {

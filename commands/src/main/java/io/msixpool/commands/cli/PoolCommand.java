@@ -31,7 +31,7 @@ final class PoolCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Msix.requireId(spec, "--device", device);
-        try (Engine engine = store.open()) {
+        try (Engine engine = store.openReader()) {
             Optional<PoolView> view = engine.pool(device);
             if (view.isEmpty()) {
                 spec.commandLine().getOut().println(Outcome.Rejected.unknownDevice(device).toJsonLine());

@@ -2,7 +2,7 @@ package io.msixpool.commands.cli;
 
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.store.StoreLocation;
-import java.nio.file.Files;
+import io.msixpool.commands.store.StoreMissing;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,7 +16,8 @@ final class StoreOption {
     private StoreLocation location;
 
     @Option(names = "--store", required = true, paramLabel = "STORE",
-            description = "a directory for the embedded store (created when missing), or a jdbc:postgresql:// URL")
+            description = "a directory of the embedded store (apply, serve and import create it where missing),"
+                    + " or a jdbc:postgresql:// URL")
     void store(String store) {
         try {
             location = StoreLocation.parse(store);
@@ -25,25 +26,34 @@ final class StoreOption {
         }
     }
 
-    /**
-     * The store an option names, which must exist already (a PostgreSQL URL is taken as it is):
-     * commands that only read must not create an empty store where a path was mistyped.
-     */
-    static StoreLocation existing(CommandSpec spec, String option, String store) {
-        StoreLocation location;
+    /** The store another option names ({@code --replay-store}), parsed as {@code --store} is. */
+    static StoreLocation parse(CommandSpec spec, String store) {
         try {
-            location = StoreLocation.parse(store);
+            return StoreLocation.parse(store);
         } catch (IllegalArgumentException bad) {
             throw new ParameterException(spec.commandLine(), bad.getMessage());
         }
-        if (location instanceof StoreLocation.Embedded embedded && !Files.isDirectory(embedded.directory())) {
-            throw new ParameterException(spec.commandLine(), option + " " + store + ": no such store");
-        }
-        return location;
     }
 
-    Engine open() {
+    /**
+     * Opens a store for a command that only reads: it reads while another process writes, and a
+     * store that is not there is a usage error (exit 2, "no store at PATH"), never created in its place.
+     */
+    static Engine openReader(CommandSpec spec, StoreLocation location) {
+        try {
+            return Engine.openReader(location);
+        } catch (StoreMissing missing) {
+            throw new ParameterException(spec.commandLine(), missing.getMessage());
+        }
+    }
+
+    /** For commands that write: creates an embedded store where there is none. */
+    Engine openWriter() {
         return Engine.open(location);
+    }
+
+    Engine openReader() {
+        return openReader(command, location);
     }
 
     StoreLocation location() {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.JdbcTransactions;
 import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.commands.store.StoreLocation.Access;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.Decision;
@@ -60,7 +61,6 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -124,9 +124,22 @@ public final class Engine implements AutoCloseable {
         this.gateway = DefaultReactorCommandGateway.builder().commandBus(axon.commandBus()).build();
     }
 
-    /** An engine for deciding commands and reading pools (the command line): nobody watches. */
+    /**
+     * An engine for deciding commands and reading pools (the command line): nobody watches. It
+     * creates an embedded store where there is none and is its one writer until closed.
+     */
     public static Engine open(StoreLocation location) {
-        return open(location, false, Upcasters.CURRENT);
+        return open(location, Access.WRITE, false, Upcasters.CURRENT);
+    }
+
+    /**
+     * An engine that only reads (pool, history, export, audit and replay of a store): it never
+     * creates, changes or locks a store, so it reads an embedded store while another process writes it.
+     *
+     * @throws io.msixpool.commands.store.StoreMissing where there is no store
+     */
+    public static Engine openReader(StoreLocation location) {
+        return open(location, Access.READ, false, Upcasters.CURRENT);
     }
 
     /**
@@ -135,25 +148,28 @@ public final class Engine implements AutoCloseable {
      * the store from its head, so watchers only ever see committed events. {@code msix serve} uses it.
      */
     public static Engine openWatchable(StoreLocation location) {
-        return open(location, true, Upcasters.CURRENT);
+        return open(location, Access.WRITE, true, Upcasters.CURRENT);
     }
 
     /** An engine that reads events of older revisions with {@code upcasters} (tests pass their own steps). */
     static Engine open(StoreLocation location, Upcasters upcasters) {
-        return open(location, false, upcasters);
+        return open(location, Access.WRITE, false, upcasters);
     }
 
-    private static Engine open(StoreLocation location, boolean watchable, Upcasters upcasters) {
+    private static Engine open(StoreLocation location, Access access, boolean watchable, Upcasters upcasters) {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        HikariDataSource dataSource = location.open();
+        HikariDataSource dataSource = location.open(access);
         try {
-            JdbcTransactions transactions =
-                    new JdbcTransactions(dataSource, location.probeBeforeCommit(), location.flushAfterCommit());
+            JdbcTransactions transactions = new JdbcTransactions(dataSource, location.probeBeforeCommit());
             JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(Json.mapper()).build();
-            JdbcEventStorageEngine storage = storageEngine(transactions, serializer, AxonUpcasters.chain(upcasters));
+            JdbcEventStorageEngine storage =
+                    storageEngine(transactions, serializer, AxonUpcasters.chain(upcasters), location);
             // The export writes events as they were stored, so it reads them without upcasting.
-            JdbcEventStorageEngine asStored = storageEngine(transactions, serializer, NoOpEventUpcaster.INSTANCE);
-            createSchema(storage, transactions, location);
+            JdbcEventStorageEngine asStored =
+                    storageEngine(transactions, serializer, NoOpEventUpcaster.INSTANCE, location);
+            if (access == Access.WRITE) {
+                createSchema(storage, transactions, location);
+            }
             Cache devices = DeviceCache.create(CACHED_DEVICES);
             // Other processes write a shared store: a device in memory is checked before each command.
             FreshDevices fresh = location.sharedByProcesses() ? new FreshDevices(devices, transactions) : null;
@@ -211,14 +227,14 @@ public final class Engine implements AutoCloseable {
     }
 
     private static JdbcEventStorageEngine storageEngine(JdbcTransactions transactions, JacksonSerializer serializer,
-                                                        EventUpcaster upcasters) {
-        return JdbcEventStorageEngine.builder()
+                                                        EventUpcaster upcasters, StoreLocation location) {
+        return location.inDialect(JdbcEventStorageEngine.builder())
                 .connectionProvider(transactions)
                 .transactionManager(transactions)
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .upcasterChain(upcasters)
-                .persistenceExceptionResolver(Engine::isDuplicateKey)
+                .persistenceExceptionResolver(failure -> isDuplicateKey(failure, location))
                 .dataType(byte[].class)
                 .batchSize(READ_BATCH)
                 .build();
@@ -238,7 +254,7 @@ public final class Engine implements AutoCloseable {
                     statement.execute(location.schemaLock());
                 }
             }
-            storage.createSchema(PostgresEventTableFactory.INSTANCE);
+            storage.createSchema(location.tables());
         } catch (SQLException | RuntimeException failure) {
             rollBackQuietly(transaction);
             throw new StoreFailure("cannot create the event store's tables", failure);
@@ -471,10 +487,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** SQLState 23505 is a unique violation in both PostgreSQL and H2: another writer took the sequence. */
-    private static boolean isDuplicateKey(Exception failure) {
+    /** A unique-key violation anywhere in the causes: another writer took the (device, sequence). */
+    private static boolean isDuplicateKey(Exception failure, StoreLocation location) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && location.isDuplicateKey(sql)) {
                 return true;
             }
         }

@@ -21,20 +21,20 @@ import org.axonframework.common.transaction.TransactionManager;
 public final class JdbcTransactions implements TransactionManager, ConnectionProvider {
     private final DataSource dataSource;
     private final String probeBeforeCommit;
-    private final String flushAfterCommit;
     private final ThreadLocal<Connection> bound = new ThreadLocal<>();
     /** Told, on the transaction's thread, how each transaction ended: true once committed, false otherwise. */
     private final List<Consumer<Boolean>> endListeners = new CopyOnWriteArrayList<>();
 
     /**
+     * A commit counts as done when the database's COMMIT returns: both stores flush it to stable
+     * storage first (SQLite's WAL with synchronous=FULL, PostgreSQL's WAL with synchronous_commit=on).
+     *
      * @param probeBeforeCommit run just before each commit; failing means the transaction cannot
      *                          commit (null: none)
-     * @param flushAfterCommit  run after each commit, before it counts as done (null: none)
      */
-    public JdbcTransactions(DataSource dataSource, String probeBeforeCommit, String flushAfterCommit) {
+    public JdbcTransactions(DataSource dataSource, String probeBeforeCommit) {
         this.dataSource = dataSource;
         this.probeBeforeCommit = probeBeforeCommit;
-        this.flushAfterCommit = flushAfterCommit;
     }
 
     /**
@@ -107,7 +107,6 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
             if (commit) {
                 run(connection, probeBeforeCommit);
                 connection.commit();
-                run(connection, flushAfterCommit);
                 committed = true;
             } else {
                 connection.rollback();

@@ -2,17 +2,22 @@ package io.msixpool.commands.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventTableFactory;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
 
 /**
- * Where the events live, from {@code --store}: a directory for the embedded H2 store (created when
- * missing) or a {@code jdbc:postgresql://} URL. Both use Axon's PostgreSQL table layout; H2 runs in
- * its PostgreSQL mode so one schema and one set of statements serve both.
+ * Where the events live, from {@code --store}: a directory for the embedded SQLite store or a
+ * {@code jdbc:postgresql://} URL. Both hold Axon's table layout (columns and names alike), so one
+ * set of statements serves both; what differs between them is stated here and nowhere else.
  */
 public sealed interface StoreLocation {
+    /** What a process opens a store for: reading never creates, locks out or changes a store. */
+    enum Access { READ, WRITE }
+
     /** @throws IllegalArgumentException for an empty value or a JDBC URL of another database */
     static StoreLocation parse(String store) {
         if (store.isBlank()) {
@@ -27,13 +32,14 @@ public sealed interface StoreLocation {
         return new Embedded(Path.of(store).toAbsolutePath().normalize());
     }
 
-    HikariDataSource open();
-
     /**
-     * A statement to run after each commit so that the commit has reached the operating system
-     * before it is acknowledged, or null when the commit itself guarantees that.
+     * The store's connections. {@link Access#WRITE} creates an embedded store where missing and
+     * holds its writer lock until the pool is closed; {@link Access#READ} needs a store that exists.
+     *
+     * @throws StoreMissing  reading a store that does not exist
+     * @throws StoreInUse    writing an embedded store another process writes
      */
-    String flushAfterCommit();
+    HikariDataSource open(Access access);
 
     /**
      * A statement to run just before each commit that fails if the transaction can no longer
@@ -53,45 +59,82 @@ public sealed interface StoreLocation {
 
     /**
      * A statement that, run first in a transaction, holds the store's schema lock until it ends, or
-     * null when one process alone can open the store. Processes opening a fresh shared store together
-     * would race to create its tables: PostgreSQL's CREATE TABLE IF NOT EXISTS fails (on a catalog
-     * key) for the loser of a concurrent create instead of waiting and finding the table.
+     * null when one process alone can create the store. Processes opening a fresh shared store
+     * together would race to create its tables: PostgreSQL's CREATE TABLE IF NOT EXISTS fails (on a
+     * catalog key) for the loser of a concurrent create instead of waiting and finding the table.
      */
     String schemaLock();
 
+    /** The DDL of the event and snapshot tables in this database's dialect. */
+    EventTableFactory tables();
+
+    /** Axon's event storage engine, with the statements this database needs where Axon's own do not serve. */
+    JdbcEventStorageEngine.Builder inDialect(JdbcEventStorageEngine.Builder builder);
+
+    /** True when {@code failure} is a unique-key violation: another writer took the (device, sequence). */
+    boolean isDuplicateKey(SQLException failure);
+
     /**
-     * H2 file store. H2 writes commits to its file in the background (within WRITE_DELAY), so a
-     * killed process could lose acknowledged commits; CHECKPOINT after each commit writes them out
-     * first. (WRITE_DELAY=0 would too, but it also stops the background thread that compacts the
-     * file, which then grows without bound.) H2 never fsyncs per commit, so a power loss can still
-     * lose the last acknowledged commits (README, "What an acknowledgement guarantees").
+     * The embedded store: one SQLite database, {@code events.db} in the directory, in WAL mode with
+     * {@code synchronous=FULL}. A commit returns only after its WAL frames were fsynced, so every
+     * acknowledged command survives a power cut (docs/storage.md: why SQLite, and the measurements).
+     * WAL lets readers in other processes read what is committed while one process writes; the
+     * writer lock ({@link WriterLock}) keeps a second writer out with a message naming the first.
      */
     record Embedded(Path directory) implements StoreLocation {
+        static final String DATABASE = "events.db";
+        /** The file the H2 store of earlier versions kept its events in. */
+        static final String EARLIER_H2_DATABASE = "events.mv.db";
+        /** How long a connection waits for a lock another connection holds (a checkpoint, the writer). */
+        private static final int BUSY_TIMEOUT_MS = 10_000;
+
+        public Path database() {
+            return directory.resolve(DATABASE);
+        }
+
         @Override
-        public HikariDataSource open() {
-            try {
-                Files.createDirectories(directory);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create store directory " + directory, e);
-            }
-            // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database under a
-            // graceful stop (msix serve on SIGTERM) while commands are still being decided; the
-            // engine closes it itself. A process that dies without closing loses nothing committed.
-            String url = "jdbc:h2:file:" + directory.resolve("events") + ";MODE=PostgreSQL;DB_CLOSE_ON_EXIT=FALSE";
-            try {
-                return pool(url, 4);
-            } catch (RuntimeException failure) {
-                if (isLockedByAnotherProcess(failure)) {
-                    throw new StoreFailure("the embedded store in " + directory + " is in use by another msix "
-                            + "process; it serves one process at a time (use PostgreSQL to share a store)", failure);
+        public HikariDataSource open(Access access) {
+            refuseEarlierStore();
+            if (access == Access.READ) {
+                // An empty file is no store either: a writer that died before its first commit left it.
+                if (!Files.isRegularFile(database()) || sizeOf(database()) == 0) {
+                    throw new StoreMissing(directory);
                 }
+                // SQLITE_OPEN_READONLY | SQLITE_OPEN_URI: a reader cannot write, even by mistake.
+                HikariConfig readOnly = config(url(), 4, "open_mode=65");
+                readOnly.setReadOnly(true); // else the pool tells each connection it may write, which SQLite refuses
+                return new HikariDataSource(readOnly);
+            }
+            WriterLock lock = WriterLock.take(directory);
+            try {
+                // IMMEDIATE: a write transaction takes the write lock when it begins, so it never
+                // has to upgrade from a read mid-way (which SQLite may refuse at once in WAL mode).
+                return new LockedPool(config(url(), 4, "transaction_mode=IMMEDIATE"), lock);
+            } catch (RuntimeException failure) {
+                lock.release();
                 throw failure;
             }
         }
 
-        @Override
-        public String flushAfterCommit() {
-            return "CHECKPOINT";
+        private static long sizeOf(Path file) {
+            try {
+                return Files.size(file);
+            } catch (java.io.IOException unreadable) {
+                return 0;
+            }
+        }
+
+        private String url() {
+            return "jdbc:sqlite:" + database() + "?journal_mode=WAL&synchronous=FULL&busy_timeout=" + BUSY_TIMEOUT_MS;
+        }
+
+        /** A directory holding an earlier version's H2 file: say how to bring it over, never start a second store beside it. */
+        private void refuseEarlierStore() {
+            if (Files.exists(directory.resolve(EARLIER_H2_DATABASE)) && !Files.exists(database())) {
+                throw new StoreMissing(directory, directory + " holds a store of an earlier msix (H2, "
+                        + EARLIER_H2_DATABASE + "), which this version does not open: export it with the "
+                        + "earlier version and import the log (README, \"Moving a store\")");
+            }
         }
 
         @Override
@@ -99,7 +142,7 @@ public sealed interface StoreLocation {
             return null;
         }
 
-        /** H2 locks its file: one process at a time. */
+        /** One writer process at a time ({@link WriterLock}); readers never write. */
         @Override
         public boolean sharedByProcesses() {
             return false;
@@ -110,28 +153,31 @@ public sealed interface StoreLocation {
             return null;
         }
 
+        @Override
+        public EventTableFactory tables() {
+            return SqliteDialect.INSTANCE;
+        }
 
-        /** H2's error 90020: "database may be already in use" (another process holds the file lock). */
-        private static boolean isLockedByAnotherProcess(Throwable failure) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) {
-                    return true;
-                }
-            }
-            return false;
+        @Override
+        public JdbcEventStorageEngine.Builder inDialect(JdbcEventStorageEngine.Builder builder) {
+            return SqliteDialect.INSTANCE.statements(builder);
+        }
+
+        @Override
+        public boolean isDuplicateKey(SQLException failure) {
+            return failure instanceof org.sqlite.SQLiteException sqlite
+                    && switch (sqlite.getResultCode()) {
+                        case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY -> true;
+                        default -> false;
+                    };
         }
     }
 
     record Postgres(String url) implements StoreLocation {
+        /** Reading and writing alike: PostgreSQL serves any number of processes. */
         @Override
-        public HikariDataSource open() {
-            return pool(url, 16);
-        }
-
-        /** PostgreSQL's commit returns after the WAL flush (with the default synchronous_commit). */
-        @Override
-        public String flushAfterCommit() {
-            return null;
+        public HikariDataSource open(Access access) {
+            return new HikariDataSource(config(url, 16, null));
         }
 
         @Override
@@ -150,16 +196,31 @@ public sealed interface StoreLocation {
             return "SELECT pg_advisory_xact_lock(" + 0x6d736978706f6f6cL + ")";
         }
 
+        @Override
+        public EventTableFactory tables() {
+            return PostgresEventTableFactory.INSTANCE;
+        }
+
+        @Override
+        public JdbcEventStorageEngine.Builder inDialect(JdbcEventStorageEngine.Builder builder) {
+            return builder;
+        }
+
+        /** SQLState 23505: unique_violation. */
+        @Override
+        public boolean isDuplicateKey(SQLException failure) {
+            return "23505".equals(failure.getSQLState());
+        }
     }
 
-    private static HikariDataSource pool(String url, int size) {
+    private static HikariConfig config(String url, int size, String parameters) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(parameters == null ? url : url + (url.contains("?") ? "&" : "?") + parameters);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
         config.setAutoCommit(true);
         config.setPoolName("msix-store");
         config.setInitializationFailTimeout(10_000);
-        return new HikariDataSource(config);
+        return config;
     }
 }

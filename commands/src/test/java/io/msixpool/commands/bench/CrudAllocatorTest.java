@@ -42,9 +42,9 @@ class CrudAllocatorTest {
         assertTrue(accepted > 500 && rejected > 50, accepted + " accepted, " + rejected + " rejected: the stream "
                 + "must exercise both paths");
         try (Engine engine = Engine.open(StoreLocation.parse(dir.resolve("engine").toString()));
-             HikariDataSource rows = StoreLocation.parse(dir.resolve("crud").toString()).open()) {
+             HikariDataSource rows = StoreLocation.parse(dir.resolve("crud").toString()).open(StoreLocation.Access.WRITE)) {
             // Pools after the stream: the CRUD rows must hold what the engine's fold holds.
-            CrudAllocator crud = new CrudAllocator(new JdbcTransactions(rows, null, null));
+            CrudAllocator crud = new CrudAllocator(new JdbcTransactions(rows, null), true);
             for (String device : stream.stream().map(DeviceCommand::device).distinct().toList()) {
                 assertEquals(engine.pool(device).map(view -> view.pfs()).orElse(List.of()), crud.pools(device),
                         "pools of " + device);

@@ -89,7 +89,7 @@ class OlderRevisionTest {
     private static void insertRevision0PfOpened(StoreLocation store) throws SQLException {
         ObjectNode payload = EventLogFormat.parse("{\"type\":\"PfOpened\",\"device\":\"" + DEVICE + "\",\"pf\":\"" + NVME0 + "\"}");
         Instant at = Instant.parse("2025-01-15T10:00:00.250Z");
-        try (HikariDataSource data = store.open(); Connection sql = data.getConnection()) {
+        try (HikariDataSource data = store.open(StoreLocation.Access.WRITE); Connection sql = data.getConnection()) {
             String prev = previousHash(sql);
             Envelope envelope = new Envelope(0, 2, at, null, "cli:old", "0", prev, null);
             String hash = Chain.hashOf(EventLogFormat.line(payload, envelope));
