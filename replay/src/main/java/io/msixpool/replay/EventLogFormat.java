@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The exported log, one JSON object a line: the event's own wire.md fields (type first) and one
+ * The exported log, one JSON object a line: the event's own docs/wire.md fields (type first) and one
  * more field, {@code envelope}. Keeping the envelope in its own object means no envelope name can
  * ever collide with an event field, now or after an event gains a field.
  *

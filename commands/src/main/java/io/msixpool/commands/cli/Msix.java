@@ -65,7 +65,7 @@ public final class Msix implements Runnable {
         return text.toString();
     }
 
-    /** Refuses, as a usage error (exit 2), an id option that wire.md's shape of ids does not allow. */
+    /** Refuses, as a usage error (exit 2), an id option that docs/wire.md's shape of ids does not allow. */
     static void requireId(CommandSpec spec, String option, String value) {
         if (value != null && !Shape.ID.matcher(value).matches()) {
             throw new CommandLine.ParameterException(spec.commandLine(),

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * wire.md's shape check, before any rule: one JSON object, a known {@code type}, exactly the fields
+ * docs/wire.md's shape check, before any rule: one JSON object, a known {@code type}, exactly the fields
  * of that command's record (required unless optional), each of its JSON kind. The fields and their
  * kinds are read from the command records themselves, so a new field cannot be forgotten here.
  * Patterns and enum names are then checked by the record constructors.

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * wire.md: "a process killed at any moment loses no acknowledged command". An {@code apply} fed a seeded
+ * docs/wire.md: "a process killed at any moment loses no acknowledged command". An {@code apply} fed a seeded
  * workload is killed with SIGKILL after a seeded number of result lines were read; the client then reads
  * what is left in the pipe (every complete line is an acknowledgement) and sends a new {@code apply} the
  * unacknowledged tail, same lines, same commandIds. The store must end exactly where an uncrashed run of
@@ -214,7 +214,7 @@ class CrashTest {
         assertTrue(firstCommitted >= 0, run + ": the store ends inside a command's events ("
                 + afterCrash.size() + " events): a command was committed in part");
         // commands k..firstCommitted-1 were decided and committed but not acknowledged; those among them that
-        // recorded nothing (rejections) are not remembered (rules.md, Retries) and will be decided afresh on resend
+        // recorded nothing (rejections) are not remembered (docs/rules.md, Retries) and will be decided afresh on resend
         List<Integer> decidedAfresh = new ArrayList<>();
         for (int j = k; j < firstCommitted; j++) {
             if (reference.events(j) == 0 && !reference.results().get(j).path("duplicate").asBoolean(false)) {
@@ -282,7 +282,7 @@ class CrashTest {
             nextSequence.put(device, sequence + 1);
             String commandId = envelope.path("commandId").asText(null);
             assertTrue(commandId != null, story + ": every command had an id: " + line);
-            // retry memory is per device (rules.md), so the workload may reuse an id on another device
+            // retry memory is per device (docs/rules.md), so the workload may reuse an id on another device
             String command = device + " " + commandId;
             if (!command.equals(currentGroup)) {
                 assertTrue(finishedGroups.add(command),

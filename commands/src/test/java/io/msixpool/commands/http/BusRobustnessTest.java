@@ -340,7 +340,7 @@ class BusRobustnessTest {
             connection.send(commandRequest(ascii(command)));
         } // gone without reading the answer: the client cannot know whether it was decided
 
-        // It resends with the same commandId, as wire.md tells it to: one decision in all.
+        // It resends with the same commandId, as docs/wire.md tells it to: one decision in all.
         HttpResponse<String> resent = bus.post(BusFixture.OPERATOR_TOKEN, command);
         assertEquals(200, resent.statusCode(), resent::body);
         waitUntilTheServerIsIdle(connectionsBefore);

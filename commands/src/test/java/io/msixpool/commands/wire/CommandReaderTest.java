@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** wire.md's shape check: every BAD_REQUEST case it lists, and what must still pass. */
+/** docs/wire.md's shape check: every BAD_REQUEST case it lists, and what must still pass. */
 class CommandReaderTest {
     private final CommandReader reader = new CommandReader();
 
