@@ -185,6 +185,35 @@ class ServeProcessTest {
         assertTrue(run.err().contains("--port must be 0..65535, not 65536"), () -> describe(run));
     }
 
+    @Test
+    void aPortInUseExits2NamingPortBeforeCreatingTheStore() throws IOException {
+        Path store = Files.createTempDirectory("msix-port-").resolve("store");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            MsixProcess.Result run = MsixProcess.run("", "serve", "--store", store.toString(), "--port", port);
+            assertEquals(2, run.exitCode(), () -> describe(run));
+            assertTrue(run.err().contains("127.0.0.1:" + port + " is already in use")
+                    && run.err().contains("another port with --port PORT"), () -> "says what is wrong and how to "
+                    + "change it: " + describe(run));
+            assertFalse(run.err().contains("Failed to bind"), () -> "no library message: " + describe(run));
+            assertFalse(run.out().contains("listening"), () -> describe(run));
+            assertFalse(Files.exists(store), () -> "checked before anything was created (store, tokens file): "
+                    + describe(run));
+        }
+    }
+
+    @Test
+    void anAddressNotOfThisMachineExits2NamingBind() throws IOException {
+        Path store = Files.createTempDirectory("msix-bind-").resolve("store");
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host
+        MsixProcess.Result run = MsixProcess.run("", "serve", "--store", store.toString(), "--bind", "192.0.2.1",
+                "--port", "0");
+        assertEquals(2, run.exitCode(), () -> describe(run));
+        assertTrue(run.err().contains("192.0.2.1 is not an address of this machine; choose another with --bind"),
+                () -> describe(run));
+        assertFalse(Files.exists(store), () -> describe(run));
+    }
+
     // ---- SIGTERM with commands in flight
 
     private static final int CLIENTS = 8;
