@@ -26,8 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Without --tokens, the first start writes STORE/tokens.json with one random operator",
                 "token (readable by its owner only) and later starts reuse it. Several servers may",
-                "share one PostgreSQL store (docs/cluster.md). SIGTERM stops it gracefully: commands",
-                "already received are decided and answered first.",
+                "share one PostgreSQL store (docs/cluster.md). Ctrl-C (SIGINT) or SIGTERM stops it",
+                "gracefully: commands already received are decided and answered first, then the store",
+                "is closed.",
                 "",
                 "Example:",
                 "  msix serve --store ./store",
@@ -76,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             throw cannotListen;
         }
+        // The JVM runs shutdown hooks on SIGINT (Ctrl-C), SIGTERM and SIGHUP alike.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "msix-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on http://" + urlHost(server.address().getHostString()) + ":" + server.address().getPort());
