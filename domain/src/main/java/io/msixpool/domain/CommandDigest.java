@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The digest of a command's content, every field but {@code commandId} (rules.md "Retries"): the
+ * The digest of a command's content, every field but {@code commandId} (docs/rules.md "Retries"): the
  * command name and each record component as name=value, in declaration order, SHA-256 cut to its
  * first 128 bits in hex (ample against accidental collisions, and half the retry memory).
  * Defaults are applied by the constructors first, so an omitted optional field and the same field

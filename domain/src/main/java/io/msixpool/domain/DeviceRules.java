@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The decisions of rules.md as pure functions: the state before and a command in, the events out
- * or a {@link Rejection}. Each method is the command's checklist in the order rules.md gives. The
+ * The decisions of docs/rules.md as pure functions: the state before and a command in, the events out
+ * or a {@link Rejection}. Each method is the command's checklist in the order docs/rules.md gives. The
  * aggregate calls this; the auditor calls it again on the state before each recorded decision.
  */
 public final class DeviceRules {

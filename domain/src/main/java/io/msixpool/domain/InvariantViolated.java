@@ -1,7 +1,7 @@
 package io.msixpool.domain;
 
 /**
- * An invariant of rules.md broke after an event. That is a bug in the engine (or an edited log),
+ * An invariant of docs/rules.md broke after an event. That is a bug in the engine (or an edited log),
  * never a client error, so it fails loudly instead of being turned into a rejection.
  */
 public final class InvariantViolated extends IllegalStateException {

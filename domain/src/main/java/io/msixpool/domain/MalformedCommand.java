@@ -1,7 +1,7 @@
 package io.msixpool.domain;
 
 /**
- * A command whose shape is wrong (wire.md's BAD_REQUEST): raised by record constructors before any
+ * A command whose shape is wrong (docs/wire.md's BAD_REQUEST): raised by record constructors before any
  * rule runs. A shape error is the caller's bug in forming a request, not a state violation, so it
  * is not a {@link Rejection}.
  */

@@ -1,6 +1,6 @@
 package io.msixpool.domain;
 
-/** The rejection codes of rules.md: a public contract that clients match on, never the message text. */
+/** The rejection codes of docs/rules.md: a public contract that clients match on, never the message text. */
 public enum RejectionCode {
     BAD_REQUEST,
     UNKNOWN_DEVICE,

@@ -6,7 +6,7 @@ import io.msixpool.domain.state.DeviceState;
 import io.msixpool.domain.state.PfState;
 import io.msixpool.domain.state.VfState;
 
-/** The guards of rules.md, one per rejection code: each rule is defined here and only here. */
+/** The guards of docs/rules.md, one per rejection code: each rule is defined here and only here. */
 final class Require {
     static final int MAX_PFS = 64;
     static final int MAX_VF_COUNT = 4096;

@@ -2,7 +2,7 @@ package io.msixpool.domain;
 
 import java.util.regex.Pattern;
 
-/** The shape rules of wire.md that command constructors check; business rules live in DeviceRules. */
+/** The shape rules of docs/wire.md that command constructors check; business rules live in DeviceRules. */
 public final class Shape {
     public static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$");
     public static final int COMMAND_ID_MAX_LENGTH = 128;

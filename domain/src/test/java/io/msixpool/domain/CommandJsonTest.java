@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every command round-trips through wire.md's JSON; constructors refuse a wrong shape. */
+/** Every command round-trips through docs/wire.md's JSON; constructors refuse a wrong shape. */
 class CommandJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each event's JSON is wire.md's, to the letter: a snapshot per event with fixed values. */
+/** Each event's JSON is docs/wire.md's, to the letter: a snapshot per event with fixed values. */
 class EventJsonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -9,7 +9,7 @@ import io.msixpool.domain.state.Violation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Each invariant of rules.md is detected when, and only when, a state breaks it. */
+/** Each invariant of docs/rules.md is detected when, and only when, a state breaks it. */
 class InvariantsTest {
 
     private static PfState pf(int free, boolean open, int numVfs, VfState... vfs) {

@@ -5,7 +5,7 @@ import io.msixpool.domain.state.PfState;
 import java.util.List;
 
 /**
- * wire.md's pool view: PFs in ascending pf order, each with every VF in ascending vf order. A PF's
+ * docs/wire.md's pool view: PFs in ascending pf order, each with every VF in ascending vf order. A PF's
  * view is its {@link PfState} as the fold left it, so the view cannot drift from the rules' state.
  */
 public record PoolView(String device, List<PfState> pfs) {

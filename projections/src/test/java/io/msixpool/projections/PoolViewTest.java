@@ -9,7 +9,7 @@ import io.msixpool.domain.state.DeviceState;
 import io.msixpool.fixtures.History;
 import org.junit.jupiter.api.Test;
 
-/** Read side: given events, then the view, in wire.md's exact JSON. */
+/** Read side: given events, then the view, in docs/wire.md's exact JSON. */
 class PoolViewTest {
 
     @Test

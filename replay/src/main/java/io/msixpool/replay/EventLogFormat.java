@@ -15,7 +15,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The exported log, one JSON object a line: the event's own wire.md fields (type first) and one
+ * The exported log, one JSON object a line: the event's own docs/wire.md fields (type first) and one
  * more field, {@code envelope}. Keeping the envelope in its own object means no envelope name can
  * ever collide with an event field, now or after an event gains a field.
  *
@@ -99,15 +99,15 @@ public final class EventLogFormat {
     }
 
     /**
-     * Why a line could not be read, in one line for people: the innermost cause's message, and of a
-     * Jackson message only its first line, without the location and source text Jackson appends.
+     * Why a line could not be read, in one line for people: the innermost cause's message, and for
+     * JSON that Jackson could not read, what is wrong with it in the line's terms ({@link JsonProblem}).
      */
     public static String why(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null) {
             cause = cause.getCause();
         }
-        String message = cause instanceof JsonProcessingException json ? json.getOriginalMessage() : cause.getMessage();
+        String message = cause instanceof JsonProcessingException json ? JsonProblem.of(json) : cause.getMessage();
         message = message == null ? cause.getClass().getSimpleName() : message;
         int end = message.indexOf('\n');
         return end < 0 ? message : message.substring(0, end);

@@ -33,6 +33,7 @@ public final class PointInTime {
     private final Map<String, Expectation> unfinished = new HashMap<>();
     private boolean passed;
     private long events;
+    private Envelope first;
     private Envelope last;
 
     private PointInTime(Long atPosition, Instant atTime, String onlyDevice) {
@@ -95,6 +96,9 @@ public final class PointInTime {
      */
     public boolean accept(LoggedEvent logged) {
         Envelope envelope = logged.envelope();
+        if (first == null) {
+            first = envelope;
+        }
         DeviceEvent event = logged.event();
         String device = event.device();
         boolean mine = onlyDevice == null || onlyDevice.equals(device);
@@ -143,6 +147,11 @@ public final class PointInTime {
     /** The events folded (of every device, as each moves the point along). */
     public long events() {
         return events;
+    }
+
+    /** The envelope of the log's first event, whether or not it is before the point; empty for an empty log. */
+    public Optional<Envelope> first() {
+        return Optional.ofNullable(first);
     }
 
     /** The envelope of the last event at or before the point, if any. */

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The exported line: the event's own wire.md JSON, then one {@code envelope} object (docs/event-log.md). */
+/** The exported line: the event's own docs/wire.md JSON, then one {@code envelope} object (docs/event-log.md). */
 class EventLogFormatTest {
     private static final Envelope ENVELOPE =
             new Envelope(42, 17, Instant.parse("2026-11-22T03:12:07.118Z"), "vm-0002", "cli:ops", "1",

@@ -17,11 +17,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the canonical scenario on a fresh store and shows the pools.",
+        description = {"Runs the canonical scenario on a store and shows the pools.",
                 "",
-                "A BlueField card with 125 VFs per PF is provisioned, opened with dynamic MSI-X,",
+                "A BlueField card (bf3-a) with 125 VFs per PF is provisioned, opened with dynamic MSI-X,",
                 "reclaimed, and given VF controllers of sizes that do and do not fit; each command's",
-                "outcome is printed, then the pools as a table."})
+                "outcome is printed, then the pools as a table. The store is a new temporary one, or",
+                "--store DIR, where msix pool, apply, history and export can go on from it."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "DIR",
             description = "where to keep the demo's store (default: a new temporary directory)")

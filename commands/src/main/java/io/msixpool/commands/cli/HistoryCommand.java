@@ -83,7 +83,7 @@ final class HistoryCommand implements Callable<Integer> {
     Integer vf;
 
     @Option(names = "--json", description = "one JSON object per event instead of columns: "
-            + "{\"sequence\",\"timestamp\",\"actor\",\"commandId\",\"event\"}, event as wire.md writes it")
+            + "{\"sequence\",\"timestamp\",\"actor\",\"commandId\",\"event\"}, event as docs/wire.md writes it")
     boolean json;
 
     @Spec

@@ -8,8 +8,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.msixpool.commands.store.StoreInUse;
 import io.msixpool.domain.Shape;
+import io.msixpool.replay.JsonProblem;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Command;
@@ -70,7 +72,7 @@ public final class Msix implements Runnable {
         return text.toString();
     }
 
-    /** Refuses, as a usage error (exit 2), an id option that wire.md's shape of ids does not allow. */
+    /** Refuses, as a usage error (exit 2), an id option that docs/wire.md's shape of ids does not allow. */
     static void requireId(CommandSpec spec, String option, String value) {
         if (value != null && !Shape.ID.matcher(value).matches()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -78,8 +80,14 @@ public final class Msix implements Runnable {
         }
     }
 
-    /** A file error's message is often the bare path: say what went wrong with it. */
+    /**
+     * A file error's message is often the bare path: say what went wrong with it. Jackson's names its
+     * own classes and features and ends in "Source: REDACTED": say what is wrong with the text.
+     */
     private static String message(Throwable cause) {
+        if (cause instanceof JsonProcessingException json) {
+            return JsonProblem.of(json);
+        }
         if (cause instanceof FileSystemException file && file.getReason() == null) {
             String what = cause instanceof NoSuchFileException ? "no such file or directory"
                     : cause instanceof AccessDeniedException ? "permission denied"

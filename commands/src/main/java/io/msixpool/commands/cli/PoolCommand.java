@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "pool", mixinStandardHelpOptions = true,
-        description = {"Prints the pool view of a device (wire.md) as JSON; exits 3 for an unknown device."})
+        description = {"Prints a device's pool view (docs/wire.md) as JSON; exits 3 for an unknown device."})
 final class PoolCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;

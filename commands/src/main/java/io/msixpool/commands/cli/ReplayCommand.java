@@ -22,13 +22,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Prints the pool views as they were at one point of the history.",
                 "",
-                "Folds the log's events, in order, up to the point: --at POSITION keeps every event at",
-                "or before that global position (envelope.position); --at TIMESTAMP keeps every event",
-                "up to the first one recorded after that time (the log is in commit order, so this is",
-                "what had been committed then). Without --at, the whole log. Each device's view is",
-                "printed as wire.md's pool view, one JSON line per device in device order, or as tables.",
+                "Folds the log's events, in order, up to the point: --at POSITION keeps every event at or",
+                "before that global position (envelope.position); --at TIMESTAMP keeps every event up to",
+                "the first one recorded after that time (the log is in commit order, so this is what had",
+                "been committed then). Without --at, the whole log. Each device's view is printed as",
+                "docs/wire.md's pool view (one JSON line per device, in device order) or as a table.",
                 "",
-                "It checks nothing: msix audit does. A line that is not an event stops it (exit 1).",
+                "It checks nothing: msix audit does. A line that is not an event stops it (exit 1). A",
+                "point before the log's first event prints no pool and says so on standard error (exit 0).",
                 ""},
         footer = {"",
                 "Examples:",
@@ -70,6 +71,12 @@ final class ReplayCommand implements Callable<Integer> {
                 point.last().map(last -> (device == null ? ", the last at position " : ", the last of " + device
                         + " at position ") + last.position() + " (" + last.timestamp() + ")").orElse(""),
                 (System.nanoTime() - started) / 1e9);
+        if (point.events() == 0) {
+            // Nothing printed and exit 0 is right (there were no pools then), but easily taken for a failure.
+            err.println(point.first().map(first -> "msix: --at " + at + " is before the log's first event (position "
+                    + first.position() + ", " + first.timestamp() + "): there were no pools then, nothing to print")
+                    .orElse("msix: the log holds no event: there are no pools to print"));
+        }
         err.flush();
         Map<String, DeviceState> devices = point.devices();  // a sorted copy each call
         if (device != null && !devices.containsKey(device)) {

@@ -4,7 +4,11 @@ import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.http.BusServer;
 import io.msixpool.commands.http.Tokens;
 import io.msixpool.commands.store.StoreLocation;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,8 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Without --tokens, the first start writes STORE/tokens.json with one random operator",
                 "token (readable by its owner only) and later starts reuse it. Several servers may",
-                "share one PostgreSQL store (docs/cluster.md). SIGTERM stops it gracefully: commands",
-                "already received are decided and answered first.",
+                "share one PostgreSQL store (docs/cluster.md). Ctrl-C (SIGINT) or SIGTERM stops it",
+                "gracefully: commands already received are decided and answered first, then the store",
+                "is closed.",
                 "",
                 "Example:",
                 "  msix serve --store ./store",
@@ -56,6 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, not " + port);
         }
+        requireListenable();
         Tokens tokens = loadTokens();
         Engine engine = Engine.openWatchable(store.location());
         BusServer server;
@@ -63,14 +69,64 @@ final class ServeCommand implements Callable<Integer> {
             server = BusServer.start(engine, tokens, bind, port);
         } catch (RuntimeException cannotListen) {
             engine.close();
+            // Taken between the check and now: said the same way.
+            for (Throwable cause = cannotListen; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException bindFailed) {
+                    throw cannotListen(bindFailed);
+                }
+            }
             throw cannotListen;
         }
+        // The JVM runs shutdown hooks on SIGINT (Ctrl-C), SIGTERM and SIGHUP alike.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "msix-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on http://" + urlHost(server.address().getHostString()) + ":" + server.address().getPort());
         out.flush();
         server.awaitClose();
         return 0;
+    }
+
+    /**
+     * Refuses, as a usage error, an address and port it cannot listen on, before the store or a
+     * tokens file is created: a port in use is the caller's to change, not a failure of the engine.
+     */
+    private void requireListenable() {
+        InetSocketAddress address = new InetSocketAddress(bind, port);
+        if (address.isUnresolved()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--bind " + bind + ": no such address or host name on this machine");
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as the server itself binds: a port in TIME_WAIT is free
+            probe.bind(address);
+        } catch (BindException taken) {
+            throw cannotListen(taken);
+        } catch (IOException other) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "cannot listen on " + where() + ": " + other.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException cannotListen(BindException failure) {
+        String reason = String.valueOf(failure.getMessage());
+        String why;
+        if (reason.contains("in use")) {
+            why = where() + " is already in use (by another msix serve?): stop what listens there, or choose"
+                    + " another port with --port PORT (--port 0 takes any free one)";
+        } else if (reason.contains("ermission")) {
+            why = "may not listen on " + where() + " (ports below 1024 need privileges): choose another port"
+                    + " with --port PORT";
+        } else if (reason.contains("assign")) {
+            why = "cannot listen on " + where() + ": " + bind + " is not an address of this machine; choose"
+                    + " another with --bind ADDRESS";
+        } else {
+            why = "cannot listen on " + where() + ": " + reason + "; choose another --bind or --port";
+        }
+        return new CommandLine.ParameterException(spec.commandLine(), why);
+    }
+
+    private String where() {
+        return urlHost(bind) + ":" + port;
     }
 
     /** An IPv6 address goes in brackets in a URL ({@code --bind 0.0.0.0} listens on {@code [::]} on a dual-stack host). */

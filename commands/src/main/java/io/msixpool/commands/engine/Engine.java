@@ -292,7 +292,7 @@ public final class Engine implements AutoCloseable {
      * returns their outcomes once it committed, so a group costs one commit instead of one each.
      *
      * <p>A group ends right after the first command whose outcome is not remembered (a rejection or
-     * an accepted no-op, rules.md "Retries"): if the caller died before passing that outcome on, its
+     * an accepted no-op, docs/rules.md "Retries"): if the caller died before passing that outcome on, its
      * client would resend the command and it would be decided afresh, so no later command may be
      * committed before the caller has written that outcome out. Callers write the returned outcomes,
      * then call again with the rest.

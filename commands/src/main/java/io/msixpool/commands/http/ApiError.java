@@ -4,7 +4,7 @@ import io.msixpool.commands.wire.Json;
 
 /**
  * A non-2xx answer: every one carries {@code {"ok":false,"code":...,"message":...}}. The codes of
- * the bus itself (docs/http.md, including {@code REQUEST_TIMEOUT}) sit beside wire.md's: {@code BAD_REQUEST}, {@code UNKNOWN_DEVICE}
+ * the bus itself (docs/http.md, including {@code REQUEST_TIMEOUT}) sit beside docs/wire.md's: {@code BAD_REQUEST}, {@code UNKNOWN_DEVICE}
  * and the rules' codes.
  */
 public record ApiError(int status, String code, String message) {

@@ -25,7 +25,7 @@ import reactor.netty.http.server.HttpServer;
  * client leaves (the answer is dropped, the client resends with its commandId), and the worker is
  * never interrupted: an interrupt inside H2's file I/O closes the database.
  *
- * <p>{@link #close()} is the graceful stop for SIGTERM: no new connections, watch streams end,
+ * <p>{@link #close()} is the graceful stop for SIGTERM and SIGINT: no new connections, watch streams end,
  * commands already received are decided and answered, then the engine closes.
  */
 public final class BusServer implements AutoCloseable {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.msixpool.commands.wire.Json;
+import io.msixpool.replay.JsonProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class Tokens {
         try {
             return parse(Json.mapper().readTree(text), file);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("tokens file " + file + " is not JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("tokens file " + file + " is not JSON: " + JsonProblem.of(e), e);
         }
     }
 

@@ -3,9 +3,9 @@ package io.msixpool.commands.wire;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.msixpool.domain.MalformedCommand;
 import io.msixpool.domain.command.DeviceCommand;
+import io.msixpool.replay.JsonProblem;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * wire.md's shape check, before any rule: one JSON object, a known {@code type}, exactly the fields
+ * docs/wire.md's shape check, before any rule: one JSON object, a known {@code type}, exactly the fields
  * of that command's record (required unless optional), each of its JSON kind. The fields and their
  * kinds are read from the command records themselves, so a new field cannot be forgotten here.
  * Patterns and enum names are then checked by the record constructors.
@@ -39,13 +39,15 @@ public final class CommandReader {
         checkFields(node, type);
         try {
             return json.treeToValue(node, type);
-        } catch (ValueInstantiationException e) {
-            if (e.getCause() instanceof MalformedCommand malformed) {
-                throw new BadRequest(malformed.getMessage());
-            }
-            throw new BadRequest("cannot build " + type.getSimpleName() + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new BadRequest("cannot build " + type.getSimpleName() + ": " + rootMessage(e));
+            // The fields were checked above, so the record's constructor is what refused them; anything
+            // else is said without Jackson's words, which name our classes and not the text's problem.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof MalformedCommand malformed) {
+                    throw new BadRequest(malformed.getMessage());
+                }
+            }
+            throw new BadRequest("the fields do not make a valid " + type.getSimpleName());
         }
     }
 
@@ -57,7 +59,7 @@ public final class CommandReader {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new BadRequest("not valid JSON: " + e.getOriginalMessage());
+            throw new BadRequest(JsonProblem.of(e));
         }
     }
 
@@ -118,13 +120,5 @@ public final class CommandReader {
                 throw new BadRequest("\"" + name + "\" must be one of " + names + ", not " + value);
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 }

@@ -7,7 +7,7 @@ import io.msixpool.domain.RejectionCode;
 import io.msixpool.domain.event.DeviceEvent;
 import java.util.List;
 
-/** What became of one command, as wire.md's result object. */
+/** What became of one command, as docs/wire.md's result object. */
 public sealed interface Outcome {
     ObjectNode toJson();
 
@@ -18,7 +18,7 @@ public sealed interface Outcome {
     /**
      * True when the command left its mark or found one: it recorded events, or it was a duplicate of
      * a command that did. False for rejections and accepted no-ops, which record nothing and which a
-     * retry decides afresh (rules.md, "Retries"), possibly differently if anything came after them.
+     * retry decides afresh (docs/rules.md, "Retries"), possibly differently if anything came after them.
      */
     default boolean isSettled() {
         return this instanceof Accepted accepted && (accepted.duplicate() || !accepted.events().isEmpty());

@@ -9,6 +9,7 @@ import io.msixpool.commands.support.TestStores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +162,23 @@ class AuditCliTest {
         MsixProcess.Result atEnd = MsixProcess.run("", "replay", log.toString());
         assertEquals(DEVICES.stream().map(device -> CliRuns.pool(store, device)).toList(),
                 atEnd.lines().stream().map(CliRuns::object).toList());
+    }
+
+    @Test
+    void replayBeforeTheFirstEventPrintsNoPoolAndSaysSo() {
+        ObjectNode first = (ObjectNode) CliRuns.object(lines.getFirst()).get("envelope");
+        String before = Instant.parse(first.path("timestamp").asText()).minusSeconds(1).toString();
+        for (String at : List.of(before, "0")) {
+            MsixProcess.Result replayed = MsixProcess.run("", "replay", log.toString(), "--at", at, "--table");
+            assertEquals(0, replayed.exitCode(), () -> CliRuns.describe(replayed));
+            assertEquals("", replayed.out(), "no pool existed then");
+            assertTrue(replayed.err().contains("msix: --at " + at + " is before the log's first event (position "
+                    + first.path("position").asLong() + ", " + first.path("timestamp").asText()
+                    + "): there were no pools then, nothing to print"), () -> CliRuns.describe(replayed));
+        }
+        MsixProcess.Result empty = MsixProcess.run("", "replay", "-");
+        assertEquals(0, empty.exitCode(), () -> CliRuns.describe(empty));
+        assertTrue(empty.err().contains("msix: the log holds no event"), () -> CliRuns.describe(empty));
     }
 
     @Test

@@ -36,8 +36,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The command line contract of wire.md, against the real {@code msix} process on both stores: {@code apply}
- * answers every non-blank line in order with wire.md's result object, {@code pool} prints the pool view
+ * The command line contract of docs/wire.md, against the real {@code msix} process on both stores: {@code apply}
+ * answers every non-blank line in order with docs/wire.md's result object, {@code pool} prints the pool view
  * (or UNKNOWN_DEVICE with exit 3), {@code export} writes the log with its envelope, retry memory survives a
  * process restart, and help and usage errors exit as documented.
  *
@@ -52,7 +52,7 @@ class CliContractTest {
     private static final String UNKNOWN_FIELD =
             "{\"type\":\"AssignVectors\",\"device\":\"bf3-a\",\"pf\":\"nvme0\",\"vf\":2,\"msx\":12}";
 
-    /** wire.md's event table: the fields each event type carries besides type and device. */
+    /** docs/wire.md's event table: the fields each event type carries besides type and device. */
     private static final Map<String, List<String>> EVENT_FIELDS = Map.ofEntries(
             Map.entry("PfProvisioned", List.of("pf", "emulation", "vfCount", "msixTotal", "vfMinMsix", "vfMaxMsix")),
             Map.entry("DefaultDistributionApplied", List.of("pf", "msixPerVf")),
@@ -368,7 +368,7 @@ class CliContractTest {
     private static void assertEventShape(JsonNode event, String device, String where) {
         assertTrue(event.isObject(), "an event is an object; " + where);
         String type = event.path("type").asText("");
-        assertTrue(EVENT_FIELDS.containsKey(type), "event type " + type + " is one of wire.md's; " + where);
+        assertTrue(EVENT_FIELDS.containsKey(type), "event type " + type + " is one of docs/wire.md's; " + where);
         assertEquals(device, event.path("device").asText(null), "event names the command's device; " + where);
         for (String field : EVENT_FIELDS.get(type)) {
             assertTrue(event.has(field), type + " carries " + field + "; " + where);

@@ -53,7 +53,7 @@ final class CliRuns {
         return events;
     }
 
-    /** The event without its envelope: the wire.md event itself. */
+    /** The event without its envelope: the docs/wire.md event itself. */
     static ObjectNode withoutEnvelope(ObjectNode logged) {
         ObjectNode event = logged.deepCopy();
         event.remove("envelope");

@@ -232,7 +232,7 @@ final class CrashRuns {
         assertTrue(firstCommitted >= 0, run + ": the store ends inside a command's events ("
                 + afterCrash.size() + " events): a command was committed in part");
         // commands k..firstCommitted-1 were decided and committed but not acknowledged; those among them that
-        // recorded nothing (rejections) are not remembered (rules.md, Retries) and will be decided afresh on resend
+        // recorded nothing (rejections) are not remembered (docs/rules.md, Retries) and will be decided afresh on resend
         List<Integer> decidedAfresh = new ArrayList<>();
         for (int j = k; j < firstCommitted; j++) {
             if (reference.events(j) == 0 && !reference.results().get(j).path("duplicate").asBoolean(false)) {
@@ -300,7 +300,7 @@ final class CrashRuns {
             nextSequence.put(device, sequence + 1);
             String commandId = envelope.path("commandId").asText(null);
             assertTrue(commandId != null, story + ": every command had an id: " + line);
-            // retry memory is per device (rules.md), so the workload may reuse an id on another device
+            // retry memory is per device (docs/rules.md), so the workload may reuse an id on another device
             String command = device + " " + commandId;
             if (!command.equals(currentGroup)) {
                 assertTrue(finishedGroups.add(command),

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * wire.md: "a process killed at any moment loses no acknowledged command". An {@code apply} is killed
+ * docs/wire.md: "a process killed at any moment loses no acknowledged command". An {@code apply} is killed
  * with SIGKILL at seeded points; resending what it did not acknowledge ends where an uncrashed run ends
  * ({@link CrashRuns} says exactly what is checked).
  */

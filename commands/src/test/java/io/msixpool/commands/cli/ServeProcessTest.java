@@ -49,6 +49,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +58,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code msix serve} as a real process (issue 4, docs/http.md): the default tokens file, usage errors,
- * where it listens, and a SIGTERM that falls in the middle of a stream of commands from several clients.
+ * where it listens, and a SIGTERM or a SIGINT (Ctrl-C) that falls in the middle of a stream of commands
+ * from several clients.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ServeProcessTest {
@@ -185,12 +187,41 @@ class ServeProcessTest {
         assertTrue(run.err().contains("--port must be 0..65535, not 65536"), () -> describe(run));
     }
 
-    // ---- SIGTERM with commands in flight
+    @Test
+    void aPortInUseExits2NamingPortBeforeCreatingTheStore() throws IOException {
+        Path store = Files.createTempDirectory("msix-port-").resolve("store");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            MsixProcess.Result run = MsixProcess.run("", "serve", "--store", store.toString(), "--port", port);
+            assertEquals(2, run.exitCode(), () -> describe(run));
+            assertTrue(run.err().contains("127.0.0.1:" + port + " is already in use")
+                    && run.err().contains("another port with --port PORT"), () -> "says what is wrong and how to "
+                    + "change it: " + describe(run));
+            assertFalse(run.err().contains("Failed to bind"), () -> "no library message: " + describe(run));
+            assertFalse(run.out().contains("listening"), () -> describe(run));
+            assertFalse(Files.exists(store), () -> "checked before anything was created (store, tokens file): "
+                    + describe(run));
+        }
+    }
+
+    @Test
+    void anAddressNotOfThisMachineExits2NamingBind() throws IOException {
+        Path store = Files.createTempDirectory("msix-bind-").resolve("store");
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this host
+        MsixProcess.Result run = MsixProcess.run("", "serve", "--store", store.toString(), "--bind", "192.0.2.1",
+                "--port", "0");
+        assertEquals(2, run.exitCode(), () -> describe(run));
+        assertTrue(run.err().contains("192.0.2.1 is not an address of this machine; choose another with --bind"),
+                () -> describe(run));
+        assertFalse(Files.exists(store), () -> describe(run));
+    }
+
+    // ---- SIGTERM and SIGINT with commands in flight
 
     private static final int CLIENTS = 8;
     private static final int DEVICES = 2;
     private static final int VFS = 8;
-    private static final int ANSWERS_BEFORE_SIGTERM = 150;
+    private static final int ANSWERS_BEFORE_SIGNAL = 150;
     private static final List<String> OPERATORS = List.of("svc-east", "svc-west");
 
     /** One request of a client: the command, when it left and came back, and the answer or the failure. */
@@ -221,6 +252,54 @@ class ServeProcessTest {
     @MethodSource("io.msixpool.commands.support.TestStores#both")
     void aSigtermInTheMiddleOfAStreamOfCommandsFinishesWhatItReceivedAndLeavesNothingHalfDone(TestStores.Kind kind)
             throws Exception {
+        stopInTheMiddleOfAStreamOfCommands(kind, Signal.TERM);
+    }
+
+    /** Ctrl-C in the shell that runs {@code msix serve} sends SIGINT: the same graceful stop as SIGTERM. */
+    @Test
+    void aSigintLikeCtrlCInTheMiddleOfAStreamOfCommandsFinishesWhatItReceivedAndLeavesNothingHalfDone()
+            throws Exception {
+        stopInTheMiddleOfAStreamOfCommands(TestStores.Kind.EMBEDDED, Signal.INT);
+    }
+
+    /** The signals that stop {@code msix serve} gracefully, with their numbers (the exit code is 128 + it). */
+    enum Signal {
+        TERM(15), INT(2);
+
+        final int number;
+
+        Signal(int number) {
+            this.number = number;
+        }
+
+        void send(Process process) throws IOException, InterruptedException {
+            if (this == TERM) {
+                process.destroy();
+                return;
+            }
+            Process kill = new ProcessBuilder("kill", "-" + name(), Long.toString(process.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -" + name() + " " + process.pid());
+        }
+
+        /**
+         * Whether {@code process} ignores this signal: a shell without job control starts a background
+         * job with SIGINT ignored, the JVM keeps it so, and every process started below it inherits that.
+         */
+        boolean ignoredBy(Process process) throws IOException {
+            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+            if (!Files.exists(status)) {
+                return false;
+            }
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (number - 1))) != 0;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static void stopInTheMiddleOfAStreamOfCommands(TestStores.Kind kind, Signal signal) throws Exception {
         String store = TestStores.fresh(kind);
         Path tokensFile = Files.createTempFile("msix-tokens", ".json");
         Map<String, String> tokens = ServeNode.writeTokens(tokensFile, OPERATORS, List.of());
@@ -228,12 +307,15 @@ class ServeProcessTest {
         List<Call> setup = new ArrayList<>();
         List<List<Call>> streams = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        long sigterm;
+        long signalled;
         long exited;
         String stderr;
         List<String> troubles;
         int port;
         try (ServeNode node = ServeNode.start(serve)) {
+            Assumptions.assumeFalse(signal.ignoredBy(node.process()), () -> "SIG" + signal + " is ignored by the"
+                    + " server process, inherited from whatever started this test (a background job of a shell"
+                    + " without job control?): run the build in the foreground to test it");
             port = node.port();
             HttpClient http = ServeNode.client();
             URI commands = node.uri("/v1/commands");
@@ -246,7 +328,7 @@ class ServeProcessTest {
                 }
             }
 
-            // clients stream commands until the server is gone; SIGTERM once enough were answered
+            // clients stream commands until the server is gone; the signal once enough were answered
             AtomicInteger answers = new AtomicInteger();
             List<Future<List<Call>>> running = new ArrayList<>();
             for (int client = 0; client < CLIENTS; client++) {
@@ -255,22 +337,22 @@ class ServeProcessTest {
                         node.process(), answers)));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (answers.get() < ANSWERS_BEFORE_SIGTERM && System.nanoTime() < deadline && allRunning(running)) {
+            while (answers.get() < ANSWERS_BEFORE_SIGNAL && System.nanoTime() < deadline && allRunning(running)) {
                 Thread.sleep(5);
             }
-            assertTrue(answers.get() >= ANSWERS_BEFORE_SIGTERM, "the clients got " + answers.get() + " answers");
-            sigterm = System.nanoTime();
-            node.process().destroy();
+            assertTrue(answers.get() >= ANSWERS_BEFORE_SIGNAL, "the clients got " + answers.get() + " answers");
+            signalled = System.nanoTime();
+            signal.send(node.process());
             boolean ended = node.process().waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             exited = System.nanoTime();
-            assertTrue(ended, "the server ended within " + STOP_LIMIT.toSeconds() + " s of SIGTERM");
+            assertTrue(ended, "the server ended within " + STOP_LIMIT.toSeconds() + " s of SIG" + signal);
             for (Future<List<Call>> client : running) {
                 streams.add(client.get(60, TimeUnit.SECONDS));
             }
             stderr = node.stderr();
             troubles = node.troubles();
             int exit = node.process().exitValue();
-            assertTrue(exit == 143 || exit == 0, "a graceful stop, not a failure (exit " + exit + "): "
+            assertTrue(exit == 128 + signal.number || exit == 0, "a graceful stop, not a failure (exit " + exit + "): "
                     + ServeNode.errTail(stderr));
         } finally {
             clients.shutdownNow();
@@ -295,13 +377,13 @@ class ServeProcessTest {
                 assertFalse(later.answered(), () -> "a command answered after the server refused one: " + later);
             }
         }
-        long inFlight = answered.stream().filter(call -> call.sentAt() < sigterm && call.doneAt() > sigterm).count();
+        long inFlight = answered.stream().filter(call -> call.sentAt() < signalled && call.doneAt() > signalled).count();
         long refused503 = notAnswered.stream().filter(call -> call.status() == 503).count();
-        System.out.printf("ServeProcessTest: %s: %d commands answered, %d of them sent before SIGTERM and answered"
+        System.out.printf("ServeProcessTest: %s, SIG%s: %d commands answered, %d of them sent before the signal and answered"
                         + " after; %d refused with 503, %d not taken (connection refused or closed); stopped %.1f s after"
-                        + " SIGTERM%n", kind, answered.size(), inFlight, refused503, notAnswered.size() - refused503,
-                (exited - sigterm) / 1e9);
-        assertTrue(inFlight > 0, "SIGTERM fell between commands: the test did not catch any in flight");
+                        + " the signal%n", kind, signal, answered.size(), inFlight, refused503,
+                notAnswered.size() - refused503, (exited - signalled) / 1e9);
+        assertTrue(inFlight > 0, "SIG" + signal + " fell between commands: the test did not catch any in flight");
 
         // what the store holds, read by a new server on it
         try (ServeNode reopened = ServeNode.start(serve)) {

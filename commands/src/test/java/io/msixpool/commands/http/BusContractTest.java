@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The HTTP contract of issue 4 over real HTTP on loopback, against a real {@link BusServer} over a
  * fresh real store, once per store kind: every row of the endpoint table and every status it names,
- * with the content type and the exact JSON of wire.md. Each test works on devices of its own.
+ * with the content type and the exact JSON of docs/wire.md. Each test works on devices of its own.
  */
 @ParameterizedClass(name = "{0} store")
 @EnumSource(TestStores.Kind.class)
@@ -213,7 +213,7 @@ class BusContractTest {
         assertEquals(events, bus.events().size());
         assertFalse(bus.pool("size-1").path("pfs").path(0).path("open").asBoolean());
 
-        // The parameters wire.md allows: charset utf-8 in any case, quoted or not.
+        // The parameters docs/wire.md allows: charset utf-8 in any case, quoted or not.
         HttpResponse<String> accepted = bus.send(bus.request("/v1/commands")
                 .header("Authorization", "Bearer " + OPERATOR_TOKEN)
                 .header("Content-Type", "Application/JSON; charset=\"UTF-8\"")
@@ -225,7 +225,7 @@ class BusContractTest {
 
     @Test
     void thePoolOfAKnownDeviceIsItsViewAsWireMdShowsIt() {
-        // wire.md's example pool, reached through the bus.
+        // docs/wire.md's example pool, reached through the bus.
         bus.openReclaimedPf("bf3-a", "nvme0", 4);
         bus.accept(assign("bf3-a", "nvme0", 2, 12));
         bus.accept(assign("bf3-a", "nvme0", 3, 12));
@@ -443,7 +443,7 @@ class BusContractTest {
         assertError(response, status, code, "");
     }
 
-    /** wire.md's error shape: exactly {@code ok:false}, the code and a message, as JSON. */
+    /** docs/wire.md's error shape: exactly {@code ok:false}, the code and a message, as JSON. */
     static void assertError(HttpResponse<String> response, int status, String code, String what) {
         assertEquals(status, response.statusCode(), () -> what + ": " + response.body());
         assertContentType(response, "application/json");

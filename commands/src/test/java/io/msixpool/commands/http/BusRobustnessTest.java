@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.commands.support.Messages;
 import io.msixpool.commands.support.TestStores;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,10 @@ class BusRobustnessTest {
         try (RawHttp connection = RawHttp.connect(bus.port())) {
             for (byte[] body : bodies) {
                 RawHttp.Response response = connection.send(commandRequest(body)).readResponse();
-                assertError(response, 400, "BAD_REQUEST", new String(body, StandardCharsets.ISO_8859_1));
+                String message = assertError(response, 400, "BAD_REQUEST", new String(body, StandardCharsets.ISO_8859_1));
+                Messages.assertInTheTextsTerms(message);
+                assertTrue(message.startsWith("malformed JSON") || message.startsWith("more than one JSON value"),
+                        () -> "says the JSON is malformed: " + message);
             }
         }
     }
@@ -286,8 +290,9 @@ class BusRobustnessTest {
                 ascii(OPEN.replace("\"nvme0\"", "[".repeat(20_000))));
         try (RawHttp connection = RawHttp.connect(bus.port())) {
             for (byte[] body : bodies) {
-                assertError(connection.send(commandRequest(body)).readResponse(), 400, "BAD_REQUEST",
-                        "nesting of " + body.length + " bytes");
+                assertEquals("nested deeper than 1000 levels of objects and arrays", assertError(
+                        connection.send(commandRequest(body)).readResponse(), 400, "BAD_REQUEST",
+                        "nesting of " + body.length + " bytes"), "in the body's terms, not the JSON library's");
             }
         }
     }
@@ -340,7 +345,7 @@ class BusRobustnessTest {
             connection.send(commandRequest(ascii(command)));
         } // gone without reading the answer: the client cannot know whether it was decided
 
-        // It resends with the same commandId, as wire.md tells it to: one decision in all.
+        // It resends with the same commandId, as docs/wire.md tells it to: one decision in all.
         HttpResponse<String> resent = bus.post(BusFixture.OPERATOR_TOKEN, command);
         assertEquals(200, resent.statusCode(), resent::body);
         waitUntilTheServerIsIdle(connectionsBefore);
@@ -444,7 +449,8 @@ class BusRobustnessTest {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
-    private static void assertError(RawHttp.Response response, int status, String code, String what) {
+    /** The error shape with {@code status} and {@code code}; returns its message. */
+    private static String assertError(RawHttp.Response response, int status, String code, String what) {
         assertEquals(status, response.status(), () -> what + ": " + response.body());
         String contentType = response.header("content-type");
         assertNotNull(contentType, what);
@@ -454,5 +460,6 @@ class BusRobustnessTest {
         assertEquals(false, body.get("ok").booleanValue(), what);
         assertEquals(code, body.get("code").textValue(), () -> what + ": " + body);
         assertTrue(body.get("message").isTextual(), what);
+        return body.get("message").textValue();
     }
 }

@@ -1,5 +1,6 @@
 package io.msixpool.commands.wire;
 
+import static io.msixpool.commands.support.Messages.assertInTheTextsTerms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** wire.md's shape check: every BAD_REQUEST case it lists, and what must still pass. */
+/** docs/wire.md's shape check: every BAD_REQUEST case it lists, and what must still pass. */
 class CommandReaderTest {
     private final CommandReader reader = new CommandReader();
 
@@ -73,6 +74,42 @@ class CommandReaderTest {
     void malformedTextIsABadRequest(String text) {
         BadRequest bad = assertThrows(BadRequest.class, () -> reader.read(text));
         assertTrue(bad.getMessage() != null && !bad.getMessage().isBlank());
+        assertInTheTextsTerms(bad.getMessage());
+    }
+
+    @ParameterizedTest(name = "<{0}>: {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "not json|malformed JSON at column 1: 'not' where a value (a string, number, object, array, true, false"
+                    + " or null) should be",
+            "{\"type\":\"OpenPf\"|malformed JSON: the text ends before the value does (an object, array or string"
+                    + " is not closed)",
+            "{\"type\" \"OpenPf\"}|malformed JSON at column 9: unexpected '\"': expected a colon between a field"
+                    + " name and its value",
+            "{'type':'OpenPf'}|malformed JSON at column 2: unexpected ''': expected a field name in double quotes",
+            "{\"type\":\"OpenPf\",}|malformed JSON at column 18: unexpected '}': expected a field name in double quotes",
+            "{\"type\":\"OpenPf\" \"pf\":1}|malformed JSON at column 18: unexpected '\"': expected a comma between"
+                    + " object entries",
+            "{\"vf\":NaN}|malformed JSON at column 7: 'NaN' is not a JSON number",
+            "{\"vf\":01}|malformed JSON at column 8: an invalid number: leading zeroes not allowed",
+            "{\"pf\":\"a\\qb\"}|malformed JSON at column 10: unknown escape \\q in a string",
+            "{\"type\":\"OpenPf\"/*x*/}|malformed JSON at column 17: unexpected '/': JSON has no comments",
+            "{\"msix\":12,\"msix\":13}|malformed JSON at column 18: the field \"msix\" appears twice",
+            "{\"type\":\"OpenPf\"} {}|more than one JSON value: text follows the first at column 19"})
+    void malformedJsonIsSaidInTheTextsTerms(String text, String message) {
+        assertEquals(message, assertThrows(BadRequest.class, () -> reader.read(text)).getMessage());
+    }
+
+    @Test
+    void aControlCharacterOrANestingTooDeepIsNamed() {
+        assertEquals("malformed JSON at line 2 column 3: control character U+0009 (tab) inside a string: write it as"
+                        + " an escape such as \\n",
+                assertThrows(BadRequest.class, () -> reader.read("{\"pf\":\n\"a\tb\"}")).getMessage());
+        String deep = "{\"type\":\"OpenPf\",\"x\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
+        assertEquals("nested deeper than 1000 levels of objects and arrays",
+                assertThrows(BadRequest.class, () -> reader.read(deep)).getMessage());
+        String longNumber = "{\"type\":\"AssignVectors\",\"vf\":" + "9".repeat(1001) + "}";
+        assertEquals("a number longer than 1000 digits",
+                assertThrows(BadRequest.class, () -> reader.read(longNumber)).getMessage());
     }
 
     @ParameterizedTest(name = "{0} names {1}")

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * A command to one device's aggregate. The JSON {@code type} is the record's simple name, exactly
- * the command names of rules.md; {@code commandId} is optional and omitted when absent.
+ * the command names of docs/rules.md; {@code commandId} is optional and omitted when absent.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -22,7 +22,7 @@ public sealed interface DeviceCommand
 
     String device();
 
-    /** The client's retry key (rules.md "Retries"), or null. */
+    /** The client's retry key (docs/rules.md "Retries"), or null. */
     String commandId();
 
     /** The same command with another retry key (null for none). */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * Every decision the Device aggregate records. The JSON {@code type} is the record's simple name
- * (wire.md); Axon stores the class name beside the payload, so moving or renaming a record is a
+ * (docs/wire.md); Axon stores the class name beside the payload, so moving or renaming a record is a
  * schema change that needs an upcaster.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")

@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
 /**
  * One device's pools, immutable, and the single fold of what each event means. The aggregate, the
  * projections and the auditor all call {@link #evolve}, so an event has exactly one meaning.
- * PFs are kept sorted by {@code String.compareTo}, the order rules.md and wire.md use.
+ * PFs are kept sorted by {@code String.compareTo}, the order docs/rules.md and docs/wire.md use.
  */
 public record DeviceState(String device, SortedMap<String, PfState> pfs) {
     public static final DeviceState EMPTY = new DeviceState(null, new TreeMap<>());
@@ -40,7 +40,7 @@ public record DeviceState(String device, SortedMap<String, PfState> pfs) {
         }
     }
 
-    /** rules.md: a device exists once a PF has been provisioned on it; PFs are never removed. */
+    /** docs/rules.md: a device exists once a PF has been provisioned on it; PFs are never removed. */
     public boolean known() {
         return !pfs.isEmpty();
     }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Invariants I1-I5 of rules.md. They return findings rather than throw, so the auditor can list
+ * Invariants I1-I5 of docs/rules.md. They return findings rather than throw, so the auditor can list
  * every broken rule of a history; the aggregate turns any finding into a loud failure.
  */
 public final class Invariants {

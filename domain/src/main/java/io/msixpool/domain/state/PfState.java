@@ -28,7 +28,7 @@ public record PfState(String pf, Emulation emulation, int vfCount, int msixTotal
                 e.msixTotal(), false, false, 0, new VfArray(vfs));
     }
 
-    /** rules.md: {@code vfCount == 0 ? 0 : min(msixTotal / vfCount, vfMaxMsix)}. */
+    /** docs/rules.md: {@code vfCount == 0 ? 0 : min(msixTotal / vfCount, vfMaxMsix)}. */
     public static int msixPerVfDefault(int vfCount, int msixTotal, int vfMaxMsix) {
         return vfCount == 0 ? 0 : Math.min(msixTotal / vfCount, vfMaxMsix);
     }

@@ -1,7 +1,7 @@
 package io.msixpool.domain.state;
 
 /**
- * One broken invariant of rules.md.
+ * One broken invariant of docs/rules.md.
  *
  * @param invariant {@code I1} .. {@code I5}
  * @param subject   what breaks it: {@code PF nvme0} or {@code PF nvme0 VF 3}; the auditor reports an

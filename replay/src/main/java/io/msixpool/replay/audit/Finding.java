@@ -9,7 +9,7 @@ package io.msixpool.replay.audit;
  * @param device   the device, or null when the line names none
  * @param pf       the PF the finding is about, or null (a device-wide event, or a broken line)
  * @param rule     what was broken: {@code CHAIN}, {@code FORMAT}, {@code DECISION}, a rejection code
- *                 of rules.md (the rule that would have refused the recorded decision) or an invariant
+ *                 of docs/rules.md (the rule that would have refused the recorded decision) or an invariant
  *                 {@code I1}..{@code I5}
  * @param message  what was found and what was expected, for people
  */

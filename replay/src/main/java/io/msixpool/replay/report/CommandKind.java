@@ -14,7 +14,7 @@ import io.msixpool.domain.event.VfClosed;
 import io.msixpool.domain.event.VfOpened;
 
 /**
- * The command a decision's first event records, named as rules.md names commands. VfClosed begins
+ * The command a decision's first event records, named as docs/rules.md names commands. VfClosed begins
  * CloseVf until a VectorsReleased follows it in the same decision, which makes it ReleaseVectors.
  * The last two begin no command: only a forged log begins a decision with them.
  */

@@ -167,6 +167,17 @@ class AuditorTest {
     }
 
     @Test
+    void aLineThatIsNotJsonIsSaidInTheLinesTermsNotTheJsonLibrarys() {
+        List<String> lines = new ArrayList<>(cleanHistory().lines());
+        lines.add(3, "[".repeat(1001) + "]".repeat(1001));
+        lines.add(4, "{\"type\":\"VectorsAssigned\" \"device\":\"x\"}");
+        List<String> messages = audit(lines).findings().stream().map(Finding::message).toList();
+        assertEquals(List.of("not a JSON object: nested deeper than 1000 levels of objects and arrays",
+                "not a JSON object: malformed JSON at column 27: unexpected '\"': expected a comma between object entries"),
+                messages);
+    }
+
+    @Test
     void aReleaseAndACloseBothBeginWithVfClosed() {
         // Covered by the clean history too; here the release follows a close of another VF.
         ChainedLog log = cleanHistory().decide(new CloseVf(D, "nvme0", 3, null),
