@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Rebuilds a store from an exported log: restores a backup, or moves a store to another engine.",
+        description = {"Rebuilds a store from an exported log: restores a backup or migrates to another engine.",
                 "",
                 "LOG (msix export's output, or - for standard input) is first audited exactly as msix",
                 "audit does: chain, order, every decision against the rules, I1-I5. A log with any finding",
