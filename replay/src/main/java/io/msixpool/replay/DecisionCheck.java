@@ -107,6 +107,29 @@ public final class DecisionCheck {
                 : new Expectation(longest.subList(1, longest.size()), endsHere);
     }
 
+    /**
+     * The command a decision that recorded exactly {@code events} (in order, one device's, valid as
+     * the audit checks them) was made for, without its commandId: what the engine remembered the
+     * decision's commandId by ({@code CommandDigest.of}), so that a store rebuilt from a log
+     * (msix import) still answers a retry of it as a duplicate. Only {@code VfClosed} begins two
+     * decisions; the one with {@code VectorsReleased} after it is a ReleaseVectors.
+     *
+     * @throws IllegalArgumentException when no command's decision begins with the first event
+     */
+    public static DeviceCommand commandOf(List<DeviceEvent> events) {
+        DeviceEvent first = events.getFirst();
+        if (first instanceof VfClosed closed) {
+            return events.size() > 1 && events.get(1) instanceof VectorsReleased
+                    ? new ReleaseVectors(closed.device(), closed.pf(), closed.vf(), null)
+                    : new CloseVf(closed.device(), closed.pf(), closed.vf(), null);
+        }
+        List<DeviceCommand> commands = commandsBeginningWith(first);
+        if (commands.size() != 1) {
+            throw new IllegalArgumentException("no one command's decision begins with " + first);
+        }
+        return commands.getFirst();
+    }
+
     /** The commands whose decision begins with {@code event} (their commandId does not change a decision). */
     static List<DeviceCommand> commandsBeginningWith(DeviceEvent event) {
         return switch (event) {

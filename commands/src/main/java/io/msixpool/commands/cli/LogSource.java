@@ -57,15 +57,24 @@ final class LogSource {
         if (file.equals("-")) {
             return new OpenLog(new LogLines.Bytes(System.in), -1, "standard input", () -> { });
         }
-        Path path = Path.of(file);
-        if (!Files.exists(path) || Files.isDirectory(path)) {
-            throw new ParameterException(command.commandLine(), file + (Files.isDirectory(path)
-                    ? " is a directory; a store is read with --store" : ": no such file"));
-        }
+        Path path = existingFile(command, file, "a store is read with --store");
         // A pipe (msix audit <(...)) is read as well; only a regular file has a size for progress.
         InputStream in = Files.newInputStream(path);
         long size = Files.isRegularFile(path) ? Files.size(path) : -1;
         String name = Files.isRegularFile(path) ? path.getFileName().toString() : file;  // a pipe: /dev/fd/63
         return new OpenLog(new LogLines.Bytes(in), size, name, in);
+    }
+
+    /**
+     * The log file a command was given (not -): a usage error when there is none or it is a
+     * directory ({@code ifDirectory} says what to do instead). A pipe (msix audit <(...)) is a file here too.
+     */
+    static Path existingFile(CommandSpec command, String file, String ifDirectory) {
+        Path path = Path.of(file);
+        if (!Files.exists(path) || Files.isDirectory(path)) {
+            throw new ParameterException(command.commandLine(), file + (Files.isDirectory(path)
+                    ? " is a directory; " + ifDirectory : ": no such file"));
+        }
+        return path;
     }
 }

@@ -28,10 +28,10 @@ import picocli.CommandLine.Command;
                 "is on stable storage on either: it survives a crash and a power cut."},
         subcommands = {ServeCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
                 ReplayCommand.class, AuditCommand.class,
-                ExportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
+                ExportCommand.class, ImportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok; 1 the engine failed (audit: findings); 2 bad usage; 3 unknown device",
-                "(pool, history, replay) or unknown PF or VF (history)."})
+        footer = {"", "Exit codes: 0 ok; 1 the engine failed (audit, import: findings); 2 bad usage (import: STORE",
+                "already holds events); 3 unknown device (pool, history, replay) or unknown PF or VF (history)."})
 public final class Msix implements Runnable {
     static final int ENGINE_FAILED = 1;
     static final int UNKNOWN_DEVICE = 3;

@@ -463,6 +463,11 @@ public final class Engine implements AutoCloseable {
         return axon;
     }
 
+    /** The store's transactions, for writing rows with plain JDBC beside Axon (LogImport). */
+    JdbcTransactions transactions() {
+        return transactions;
+    }
+
     /**
      * Stops Axon, then waits for the event store's reader thread to finish the read it may be in
      * (Axon's shutdown only asks it to stop) before closing the connections under it: closing them

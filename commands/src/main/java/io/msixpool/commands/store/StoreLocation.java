@@ -71,6 +71,12 @@ public sealed interface StoreLocation {
     /** Axon's event storage engine, with the statements this database needs where Axon's own do not serve. */
     JdbcEventStorageEngine.Builder inDialect(JdbcEventStorageEngine.Builder builder);
 
+    /**
+     * A statement that makes the store number its next events after {@code lastPosition}, for an
+     * import that inserted positions itself, or null when the store does that by itself.
+     */
+    String continuePositionsAfter(long lastPosition);
+
     /** True when {@code failure} is a unique-key violation: another writer took the (device, sequence). */
     boolean isDuplicateKey(SQLException failure);
 
@@ -133,7 +139,7 @@ public sealed interface StoreLocation {
             if (Files.exists(directory.resolve(EARLIER_H2_DATABASE)) && !Files.exists(database())) {
                 throw new StoreMissing(directory, directory + " holds a store of an earlier msix (H2, "
                         + EARLIER_H2_DATABASE + "), which this version does not open: export it with the "
-                        + "earlier version and import the log (README, \"Moving a store\")");
+                        + "earlier version and import the log (README, \"Backup, restore and moving a store\")");
             }
         }
 
@@ -161,6 +167,12 @@ public sealed interface StoreLocation {
         @Override
         public JdbcEventStorageEngine.Builder inDialect(JdbcEventStorageEngine.Builder builder) {
             return SqliteDialect.INSTANCE.statements(builder);
+        }
+
+        /** The rowid goes on after the largest key in the table. */
+        @Override
+        public String continuePositionsAfter(long lastPosition) {
+            return null;
         }
 
         @Override
@@ -204,6 +216,12 @@ public sealed interface StoreLocation {
         @Override
         public JdbcEventStorageEngine.Builder inDialect(JdbcEventStorageEngine.Builder builder) {
             return builder;
+        }
+
+        /** BIGSERIAL goes on from its own sequence, not from the largest value inserted. */
+        @Override
+        public String continuePositionsAfter(long lastPosition) {
+            return "SELECT setval(pg_get_serial_sequence('domainevententry', 'globalindex'), " + lastPosition + ")";
         }
 
         /** SQLState 23505: unique_violation. */

@@ -321,8 +321,8 @@ class CliContractTest {
         String store = TestStores.fresh(kind);
         Map<List<String>, Integer> calls = new LinkedHashMap<>();
         calls.put(List.of("--help"), 0);
-        for (String sub : List.of("apply", "pool", "history", "export", "demo", "generate", "replay", "audit", "bench",
-                "serve")) {
+        for (String sub : List.of("apply", "pool", "history", "export", "import", "demo", "generate", "replay", "audit",
+                "bench", "serve")) {
             calls.put(List.of(sub, "--help"), 0);
         }
         calls.put(List.of("apply", "--store", store, "--help"), 0);
@@ -333,6 +333,8 @@ class CliContractTest {
         calls.put(List.of("export"), 2);
         calls.put(List.of("pool", "--store", store), 2);
         calls.put(List.of("history", "--store", store), 2);
+        calls.put(List.of("import", "--store", store), 2);
+        calls.put(List.of("import", "log.jsonl"), 2);
 
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {

@@ -105,7 +105,7 @@ class EmbeddedStoreSharingTest {
             MsixProcess.Result result = MsixProcess.run(OPEN + "\n", args);
             assertTrue(result.exitCode() != 0, () -> describe(result));
             assertTrue(result.err().contains("earlier msix (H2"), result.err());
-            assertTrue(result.err().contains("Moving a store"), "says how to bring it over: " + result.err());
+            assertTrue(result.err().contains("moving a store"), "says how to bring it over: " + result.err());
             assertFalse(Files.exists(earlier.resolve("events.db")), "no second store beside it");
         }
     }
