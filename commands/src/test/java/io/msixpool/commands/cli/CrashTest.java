@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link CrashRuns} says exactly what is checked).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("campaign")
 class CrashTest {
     private static final int KILLS_PER_STORE = 2;
 

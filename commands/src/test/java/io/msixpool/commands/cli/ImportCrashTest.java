@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose client dies is rolled back by the server.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("campaign")
 class ImportCrashTest {
     private static final int COMMANDS = 60_000;
 

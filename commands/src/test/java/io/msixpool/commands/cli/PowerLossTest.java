@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import org.opentest4j.AssertionFailedError;
  * the same checks fail.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Tag("campaign")
 class PowerLossTest {
     @TempDir
     Path dir;
