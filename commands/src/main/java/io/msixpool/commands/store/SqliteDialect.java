@@ -63,8 +63,20 @@ final class SqliteDialect implements EventTableFactory {
     @Override
     public PreparedStatement createDomainEventTable(Connection connection, EventSchema schema) throws SQLException {
         return connection.prepareStatement("CREATE TABLE IF NOT EXISTS " + schema.domainEventTable() + " ("
-                + schema.globalIndexColumn() + " INTEGER PRIMARY KEY, "
-                + schema.aggregateIdentifierColumn() + " TEXT NOT NULL, "
+                + schema.globalIndexColumn() + " INTEGER PRIMARY KEY, " + eventColumns(schema)
+                + "UNIQUE (" + schema.aggregateIdentifierColumn() + ", " + schema.sequenceNumberColumn() + "))");
+    }
+
+    @Override
+    public PreparedStatement createSnapshotEventTable(Connection connection, EventSchema schema) throws SQLException {
+        return connection.prepareStatement("CREATE TABLE IF NOT EXISTS " + schema.snapshotTable() + " ("
+                + eventColumns(schema)
+                + "PRIMARY KEY (" + schema.aggregateIdentifierColumn() + ", " + schema.sequenceNumberColumn() + "))");
+    }
+
+    /** The columns an event and a snapshot both have, each followed by ", ". */
+    private static String eventColumns(EventSchema schema) {
+        return schema.aggregateIdentifierColumn() + " TEXT NOT NULL, "
                 + schema.sequenceNumberColumn() + " INTEGER NOT NULL, "
                 + schema.typeColumn() + " TEXT, "
                 + schema.eventIdentifierColumn() + " TEXT NOT NULL UNIQUE, "
@@ -72,22 +84,6 @@ final class SqliteDialect implements EventTableFactory {
                 + schema.payloadColumn() + " BLOB NOT NULL, "
                 + schema.payloadRevisionColumn() + " TEXT, "
                 + schema.payloadTypeColumn() + " TEXT NOT NULL, "
-                + schema.timestampColumn() + " TEXT NOT NULL, "
-                + "UNIQUE (" + schema.aggregateIdentifierColumn() + ", " + schema.sequenceNumberColumn() + "))");
-    }
-
-    @Override
-    public PreparedStatement createSnapshotEventTable(Connection connection, EventSchema schema) throws SQLException {
-        return connection.prepareStatement("CREATE TABLE IF NOT EXISTS " + schema.snapshotTable() + " ("
-                + schema.aggregateIdentifierColumn() + " TEXT NOT NULL, "
-                + schema.sequenceNumberColumn() + " INTEGER NOT NULL, "
-                + schema.typeColumn() + " TEXT NOT NULL, "
-                + schema.eventIdentifierColumn() + " TEXT NOT NULL UNIQUE, "
-                + schema.metaDataColumn() + " BLOB, "
-                + schema.payloadColumn() + " BLOB NOT NULL, "
-                + schema.payloadRevisionColumn() + " TEXT, "
-                + schema.payloadTypeColumn() + " TEXT NOT NULL, "
-                + schema.timestampColumn() + " TEXT NOT NULL, "
-                + "PRIMARY KEY (" + schema.aggregateIdentifierColumn() + ", " + schema.sequenceNumberColumn() + "))");
+                + schema.timestampColumn() + " TEXT NOT NULL, ";
     }
 }
