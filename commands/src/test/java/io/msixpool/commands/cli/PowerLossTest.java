@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,6 +35,7 @@ import org.opentest4j.AssertionFailedError;
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 @Tag("campaign")
+@Isolated // runs apply, the reference run and PostgreSQL on a Python file system at once: alone, it keeps within its timeout
 class PowerLossTest {
     @TempDir
     Path dir;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code GET /v1/devices/{device}/pool/watch}: server-sent events over real HTTP, the current view
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * view for it: it gets the newest view when it reads again.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Isolated // a slow watcher is measured against the command rate: it needs the machine to itself
 class BusWatchTest {
     private static final String WATCHERS = "msix_watchers";
     private static BusFixture bus;
