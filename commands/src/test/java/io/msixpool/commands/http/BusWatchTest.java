@@ -111,6 +111,10 @@ class BusWatchTest {
         awaitWatchers(before, "both clients left");
     }
 
+    /** Commands per burst in the watched run, and the pause after each: longer than the feed's 100 ms poll. */
+    private static final int BURST = 5;
+    private static final long BURST_PAUSE_MS = 120;
+
     @Test
     void aWatcherThatDoesNotReadSlowsNoCommandAndGetsTheNewestViewWhenItReads() throws Exception {
         // Large views (two PFs of 2,048 VFs, about 125 KB each), so that a few fill any socket buffer.
@@ -137,7 +141,9 @@ class BusWatchTest {
                 } while (openVfs(last[0].get("pfs").get(1)) < commands);
                 return views;
             });
-            long watched = timeCommands(commands, vf -> assign("big", "nvme1", vf, 2));
+            // In bursts a little longer apart than the feed's poll, so that the server sends a view per
+            // burst (60 at least) whatever the store's speed: more than a slow reader's buffers can hold.
+            long watched = timeCommands(commands, vf -> assign("big", "nvme1", vf, 2), BURST, BURST_PAUSE_MS);
             System.out.printf("%d commands through HTTP: %d ms unwatched, %d ms watched by a reader and a non-reader%n",
                     commands, unwatched, watched);
             assertTrue(watched < 10 * unwatched + 30_000, "a sanity bound only: " + watched + " ms");
@@ -169,11 +175,30 @@ class BusWatchTest {
     // ---- helpers
 
     private static long timeCommands(int count, IntFunction<String> command) {
-        long start = System.nanoTime();
+        return timeCommands(count, command, count, 0);
+    }
+
+    /** Milliseconds spent in the commands (not in the pauses), sent {@code burst} at a time. */
+    private static long timeCommands(int count, IntFunction<String> command, int burst, long pauseMillis) {
+        long spent = 0;
         for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
             bus.accept(command.apply(i));
+            spent += System.nanoTime() - start;
+            if ((i + 1) % burst == 0 && pauseMillis > 0) {
+                sleep(pauseMillis);
+            }
         }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return TimeUnit.NANOSECONDS.toMillis(spent);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int openVfs(JsonNode pf) {
