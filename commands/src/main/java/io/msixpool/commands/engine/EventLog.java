@@ -28,15 +28,15 @@ public final class EventLog {
 
     /** {@link #lines} after global position {@code after}, as far as the store holds them now. */
     public static Stream<ObjectNode> lines(Engine engine, long after) {
-        return engine.storedEvents(after).map(message -> {
-            SerializedObject<JsonNode> stored = engine.storedPayload(message);
+        return engine.storage().storedEvents(after).map(message -> {
+            SerializedObject<JsonNode> stored = engine.storage().storedPayload(message);
             return EventLogFormat.line((ObjectNode) stored.getData(), envelope(message, stored.getType().getRevision()));
         });
     }
 
     /** Each event in its current revision, with its envelope; verify the chain on {@link #lines}, not on these. */
     public static Stream<LoggedEvent> read(Engine engine) {
-        return engine.allEvents().map(EventLog::logged);
+        return engine.storage().allEvents().map(EventLog::logged);
     }
 
     static LoggedEvent logged(TrackedEventMessage<?> message) {
