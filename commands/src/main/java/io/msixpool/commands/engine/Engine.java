@@ -1,27 +1,17 @@
 package io.msixpool.commands.engine;
 
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.JdbcTransactions;
-import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.store.StoreLocation.Access;
-import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.command.DeviceCommand;
-import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.Upcasters;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -195,44 +185,6 @@ public final class Engine implements AutoCloseable {
         return storage;
     }
 
-    /**
-     * Hands every stored event to {@code sink} in global order, read with plain JDBC: the fast path
-     * for replays that need only the events. Axon's tracked read of the same rows spends most of its
-     * time on tracking-token bookkeeping, timestamp parsing and metadata (docs/benchmarks.md); a
-     * replay needs none of them. Older revisions go through the same upcaster steps as the export.
-     *
-     * @return how many events were read
-     */
-    public long forEachStoredEvent(Consumer<DeviceEvent> sink) {
-        ObjectReader events = Json.mapper().readerFor(DeviceEvent.class);
-        long count = 0;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false); // PostgreSQL streams by fetch size only inside a transaction
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT payloadType, payloadRevision, payload FROM domainevententry ORDER BY globalIndex")) {
-                select.setFetchSize(READ_BATCH);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        String type = rows.getString(1);
-                        String revision = rows.getString(2);
-                        byte[] payload = rows.getBytes(3);
-                        String current = Upcasters.currentRevision(type.substring(type.lastIndexOf('.') + 1));
-                        sink.accept(Objects.equals(revision, current)
-                                ? events.readValue(payload)
-                                : events.treeToValue(Upcasters.CURRENT.upcast(
-                                        (ObjectNode) Json.mapper().readTree(payload), revision), DeviceEvent.class));
-                        count++;
-                    }
-                }
-            } finally {
-                connection.rollback();
-            }
-        } catch (SQLException | IOException e) {
-            throw new StoreFailure("cannot read the events of the store", e);
-        }
-        return count;
-    }
-
     /** True when the store answers a query now. */
     public boolean storeAnswers() {
         try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
@@ -249,9 +201,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * The store's transactions, for writing rows with plain JDBC beside Axon (msix import).
+     * The store's transactions, for reading or writing rows with plain JDBC beside Axon (msix
+     * import, the benchmark's raw scan); outside a transaction, {@code getConnection()} is a
+     * connection of its own.
      */
-    JdbcTransactions transactions() {
+    public JdbcTransactions transactions() {
         return transactions;
     }
 

@@ -14,6 +14,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -26,6 +27,8 @@ import org.axonframework.serialization.upcasting.event.NoOpEventUpcaster;
  * as they were stored, for the export, which writes what the chain hashed.
  */
 final class EventStorage {
+    /** Axon's table and column names, the store's one definition of them (no SQL here spells them out). */
+    static final EventSchema SCHEMA = new EventSchema();
 
     private final JdbcEventStorageEngine upcasting;
     private final JdbcEventStorageEngine asStored;

@@ -32,8 +32,8 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
  * group drops every cached device (GroupCommit.decideGroup).
  */
 final class FreshDevices implements MessageHandlerInterceptor<CommandMessage<?>> {
-    private static final String LAST_SEQUENCE =
-            "SELECT MAX(sequenceNumber) FROM domainevententry WHERE aggregateIdentifier = ?";
+    private static final String LAST_SEQUENCE = "SELECT MAX(" + EventStorage.SCHEMA.sequenceNumberColumn() + ") FROM "
+            + EventStorage.SCHEMA.domainEventTable() + " WHERE " + EventStorage.SCHEMA.aggregateIdentifierColumn() + " = ?";
 
     private final Cache devices;
     private final JdbcTransactions transactions;
