@@ -2,7 +2,6 @@ package io.msixpool.commands.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.msixpool.domain.Device;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.replay.Envelope;
 import io.msixpool.replay.EventLogFormat;
@@ -45,15 +44,7 @@ public final class EventLog {
     }
 
     private static Envelope envelope(TrackedEventMessage<?> message, String revision) {
-        DomainEventMessage<?> domain = (DomainEventMessage<?>) message;
-        return new Envelope(
-                message.trackingToken().position().orElseThrow(),
-                domain.getSequenceNumber(),
-                message.getTimestamp(),
-                (String) message.getMetaData().get(Device.COMMAND_ID),
-                (String) message.getMetaData().get(Engine.ACTOR),
-                revision,
-                (String) message.getMetaData().get(ChainStamp.PREV),
-                (String) message.getMetaData().get(ChainStamp.HASH));
+        return StoredEnvelope.of(message.getMetaData(), message.trackingToken().position().orElseThrow(),
+                ((DomainEventMessage<?>) message).getSequenceNumber(), message.getTimestamp(), revision);
     }
 }

@@ -341,8 +341,8 @@ public final class LogImport {
             putUnlessNull(metaData, Engine.ACTOR, envelope.actor());
             putUnlessNull(metaData, Device.COMMAND_ID, envelope.commandId());
             putUnlessNull(metaData, Device.COMMAND_DIGEST, envelope.commandId() == null ? null : digest);
-            putUnlessNull(metaData, ChainStamp.PREV, envelope.prev());
-            putUnlessNull(metaData, ChainStamp.HASH, envelope.hash());
+            putUnlessNull(metaData, StoredEnvelope.PREV, envelope.prev());
+            putUnlessNull(metaData, StoredEnvelope.HASH, envelope.hash());
             insert.setLong(1, envelope.position());
             insert.setString(2, UUID.randomUUID().toString());
             insert.setString(3, line.device());
