@@ -3,13 +3,16 @@ package io.msixpool.commands.engine;
 import io.msixpool.domain.Device;
 import io.msixpool.replay.Envelope;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.axonframework.messaging.MetaData;
 
 /**
  * The envelope of docs/event-log.md as the store keeps it: position, sequence and timestamp are
  * Axon's own columns, the revision is the stored payload's, and commandId, actor and the chain's
- * prev and hash are event metadata under these keys. One mapping: the writer stamps the chain
- * through it ({@link ChainStamp}) and the export reads envelopes through it ({@link EventLog}).
+ * prev and hash are event metadata under these keys. One mapping, both ways: the writer stamps
+ * the chain through it ({@link ChainStamp}), the export reads envelopes through it
+ * ({@link EventLog}), and the import writes rows through it ({@link LogImport}).
  */
 final class StoredEnvelope {
     static final String PREV = "prev";
@@ -27,5 +30,25 @@ final class StoredEnvelope {
     /** {@code metaData} carrying the chain links of {@code chained}. */
     static MetaData withChain(MetaData metaData, Envelope chained) {
         return metaData.and(PREV, chained.prev()).and(HASH, chained.hash());
+    }
+
+    /**
+     * The metadata the engine records with an event of {@code envelope}: actor, commandId, the chain's
+     * links, and the {@code commandDigest} by which the device remembers that commandId.
+     */
+    static Map<String, Object> metaData(Envelope envelope, String commandDigest) {
+        Map<String, Object> metaData = new HashMap<>();
+        putUnlessNull(metaData, Engine.ACTOR, envelope.actor());
+        putUnlessNull(metaData, Device.COMMAND_ID, envelope.commandId());
+        putUnlessNull(metaData, Device.COMMAND_DIGEST, envelope.commandId() == null ? null : commandDigest);
+        putUnlessNull(metaData, PREV, envelope.prev());
+        putUnlessNull(metaData, HASH, envelope.hash());
+        return metaData;
+    }
+
+    private static void putUnlessNull(Map<String, Object> metaData, String key, String value) {
+        if (value != null) {
+            metaData.put(key, value);
+        }
     }
 }
