@@ -19,9 +19,12 @@ import io.msixpool.domain.state.DeviceState;
 import io.msixpool.domain.state.Invariants;
 import io.msixpool.domain.state.Violation;
 import java.util.List;
+import java.util.Optional;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.RollbackConfiguration;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
@@ -33,6 +36,10 @@ import org.axonframework.modelling.command.CreationPolicy;
  * answer UNKNOWN_DEVICE themselves (only ProvisionPf can create one) instead of Axon's
  * AggregateNotFoundException, so the code comes from the same checklist as every other rule.
  *
+ * <p>The one place of the domain that speaks Axon beyond annotations: it applies the events a
+ * {@link Decision} accepts and throws a {@link Rejection} for a refusal. The rules, the state and
+ * the retry memory are plain Java, so moving to another Axon is a change here and in the wiring.
+ *
  * <p>Snapshots are this object in JSON: its three fields, nothing derived.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
@@ -41,6 +48,18 @@ public class Device {
     /** Event metadata keys: the retry memory is rebuilt from these on replay. */
     public static final String COMMAND_ID = "commandId";
     public static final String COMMAND_DIGEST = "commandDigest";
+
+    /**
+     * When Axon rolls a command's unit of work back. A refusal of a device that exists leaves nothing
+     * to undo (the rules decide every event before any is applied), so its unit of work commits and
+     * Axon keeps the device in its cache; rolling back would only make Axon evict the device and
+     * reload it for the next command. A refusal on a device that does not exist yet rolls back: Axon
+     * must not save the empty, id-less aggregate it created for the command (CREATE_IF_MISSING), and
+     * there is nothing cached to lose. Any other failure (a store error, a broken invariant) rolls back.
+     */
+    public static final RollbackConfiguration ROLLBACK = failure -> failure instanceof Rejection rejection
+            ? rejection.undoesUnitOfWork
+            : RollbackConfigurationType.UNCHECKED_EXCEPTIONS.rollBackOn(failure);
 
     @AggregateIdentifier
     private String device;
@@ -113,20 +132,17 @@ public class Device {
     /** Shape was checked on construction; then the duplicate check, then the command's own rules. */
     private Decision decide(DeviceCommand command) {
         String digest = command.commandId() == null ? null : CommandDigest.of(command);
-        if (digest != null && recentCommands.isDuplicate(command.commandId(), digest)) {
-            return Decision.DUPLICATE;
-        }
-        List<DeviceEvent> events;
-        try {
-            events = DeviceRules.decide(state, command);
-        } catch (Rejection rejection) {
-            throw state.known() ? rejection : rejection.onNewDevice();
+        Decision decision = (digest == null ? Optional.<Decision>empty() : recentCommands.recall(command.commandId(), digest))
+                .orElseGet(() -> DeviceRules.decide(state, command));
+        if (decision instanceof Decision.Refused refused) {
+            // A device that does not exist yet is Axon's empty aggregate, made for this command: see ROLLBACK.
+            throw new Rejection(refused, !state.known());
         }
         MetaData metaData = digest == null
                 ? MetaData.emptyInstance()
                 : MetaData.with(COMMAND_ID, command.commandId()).and(COMMAND_DIGEST, digest);
-        events.forEach(event -> AggregateLifecycle.apply(event, metaData));
-        return Decision.accepted(events);
+        decision.events().forEach(event -> AggregateLifecycle.apply(event, metaData));
+        return decision;
     }
 
     /** The pools as this aggregate (or a snapshot of it) holds them. */

@@ -19,15 +19,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The decisions of docs/rules.md as pure functions: the state before and a command in, the events out
- * or a {@link Rejection}. Each method is the command's checklist in the order docs/rules.md gives. The
- * aggregate calls this; the auditor calls it again on the state before each recorded decision.
+ * The decisions of docs/rules.md as pure functions: the state before and a command in, the accepted
+ * events or the refusal out, as a {@link Decision}. Each method is the command's checklist in the
+ * order docs/rules.md gives. The aggregate calls this; the auditor calls it again on the state before
+ * each recorded decision, and the benchmark's CRUD allocator on the rows it loaded.
  */
 public final class DeviceRules {
     private DeviceRules() {
     }
 
-    public static List<DeviceEvent> decide(DeviceState state, DeviceCommand command) {
+    /** An accepted decision (its events, maybe none) or a refusal; never a duplicate, which is the retry memory's. */
+    public static Decision decide(DeviceState state, DeviceCommand command) {
         return switch (command) {
             case ProvisionPf c -> provisionPf(state, c);
             case OpenPf c -> openPf(state, c);
@@ -42,103 +44,123 @@ public final class DeviceRules {
         };
     }
 
-    static List<DeviceEvent> provisionPf(DeviceState state, ProvisionPf c) {
-        Require.validConfig(c.vfCount(), c.msixTotal(), c.vfMinMsix(), c.vfMaxMsix());
-        Require.notProvisioned(state, c.pf());
-        Require.roomForPf(state);
-        int perVf = PfState.msixPerVfDefault(c.vfCount(), c.msixTotal(), c.vfMaxMsix());
-        return List.of(
-                new PfProvisioned(c.device(), c.pf(), c.emulation(), c.vfCount(), c.msixTotal(), c.vfMinMsix(),
-                        c.vfMaxMsix()),
-                new DefaultDistributionApplied(c.device(), c.pf(), perVf));
+    static Decision provisionPf(DeviceState state, ProvisionPf c) {
+        return Checklist.check(() -> Require.validConfig(c.vfCount(), c.msixTotal(), c.vfMinMsix(), c.vfMaxMsix()))
+                .then(() -> Require.notProvisioned(state, c.pf()))
+                .then(() -> Require.roomForPf(state))
+                .accept(() -> List.of(
+                        new PfProvisioned(c.device(), c.pf(), c.emulation(), c.vfCount(), c.msixTotal(), c.vfMinMsix(),
+                                c.vfMaxMsix()),
+                        new DefaultDistributionApplied(c.device(), c.pf(),
+                                PfState.msixPerVfDefault(c.vfCount(), c.msixTotal(), c.vfMaxMsix()))));
     }
 
-    static List<DeviceEvent> openPf(DeviceState state, OpenPf c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfClosed(pf);
-        return List.of(new PfOpened(c.device(), c.pf(), c.dynamicMsix()));
+    static Decision openPf(DeviceState state, OpenPf c) {
+        PfState pf = state.pfs().get(c.pf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfClosed(pf))
+                .accept(() -> List.of(new PfOpened(c.device(), c.pf(), c.dynamicMsix())));
     }
 
-    static List<DeviceEvent> closePf(DeviceState state, ClosePf c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfOpen(pf);
-        Require.noOpenVfs(pf);
-        return List.of(new PfClosed(c.device(), c.pf()));
+    static Decision closePf(DeviceState state, ClosePf c) {
+        PfState pf = state.pfs().get(c.pf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfOpen(pf))
+                .then(() -> Require.noOpenVfs(pf))
+                .accept(() -> List.of(new PfClosed(c.device(), c.pf())));
     }
 
-    static List<DeviceEvent> setNumVfs(DeviceState state, SetNumVfs c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.numVfsInRange(pf, c.numVfs());
-        Require.numVfsThroughZero(pf, c.numVfs());
-        if (pf.numVfs() == c.numVfs()) {
-            return List.of();
-        }
-        return List.of(new NumVfsChanged(c.device(), c.pf(), pf.numVfs(), c.numVfs()));
+    static Decision setNumVfs(DeviceState state, SetNumVfs c) {
+        PfState pf = state.pfs().get(c.pf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.numVfsInRange(pf, c.numVfs()))
+                .then(() -> Require.numVfsThroughZero(pf, c.numVfs()))
+                .accept(() -> pf.numVfs() == c.numVfs()
+                        ? List.of()
+                        : List.of(new NumVfsChanged(c.device(), c.pf(), pf.numVfs(), c.numVfs())));
     }
 
-    static List<DeviceEvent> reclaim(DeviceState state, Reclaim c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfOpen(pf);
-        Require.dynamicMsix(pf);
-        Require.noOpenVfs(pf);
-        Require.sriovDisabled(pf);
-        List<ReclaimedVf> reclaimed = new ArrayList<>();
-        int total = 0;
-        for (VfState vf : pf.vfs()) {
-            if (vf.msix() > 0) {
-                reclaimed.add(new ReclaimedVf(vf.vf(), vf.msix()));
-                total += vf.msix();
-            }
-        }
-        return List.of(new VectorsReclaimed(c.device(), c.pf(), reclaimed, total));
+    static Decision reclaim(DeviceState state, Reclaim c) {
+        PfState pf = state.pfs().get(c.pf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfOpen(pf))
+                .then(() -> Require.dynamicMsix(pf))
+                .then(() -> Require.noOpenVfs(pf))
+                .then(() -> Require.sriovDisabled(pf))
+                .accept(() -> {
+                    List<ReclaimedVf> reclaimed = new ArrayList<>();
+                    int total = 0;
+                    for (VfState vf : pf.vfs()) {
+                        if (vf.msix() > 0) {
+                            reclaimed.add(new ReclaimedVf(vf.vf(), vf.msix()));
+                            total += vf.msix();
+                        }
+                    }
+                    return List.of(new VectorsReclaimed(c.device(), c.pf(), reclaimed, total));
+                });
     }
 
-    static List<DeviceEvent> assignVectors(DeviceState state, AssignVectors c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfOpen(pf);
-        Require.dynamicMsix(pf);
-        VfState vf = Require.vf(pf, c.vf());
-        Require.vfClosed(pf, vf);
-        Require.vfUnlinked(pf, vf);
-        Require.msixInRange(pf, c.msix());
-        Require.msixFree(pf, vf, c.msix());
-        return List.of(new VectorsAssigned(c.device(), c.pf(), c.vf(), c.msix()),
-                new VfOpened(c.device(), c.pf(), c.vf()));
+    static Decision assignVectors(DeviceState state, AssignVectors c) {
+        PfState pf = state.pfs().get(c.pf());
+        VfState vf = vfOf(pf, c.vf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfOpen(pf))
+                .then(() -> Require.dynamicMsix(pf))
+                .then(() -> Require.vf(pf, c.vf()))
+                .then(() -> Require.vfClosed(pf, vf))
+                .then(() -> Require.vfUnlinked(pf, vf))
+                .then(() -> Require.msixInRange(pf, c.msix()))
+                .then(() -> Require.msixFree(pf, vf, c.msix()))
+                .accept(() -> List.of(new VectorsAssigned(c.device(), c.pf(), c.vf(), c.msix()),
+                        new VfOpened(c.device(), c.pf(), c.vf())));
     }
 
-    static List<DeviceEvent> openVf(DeviceState state, OpenVf c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfOpen(pf);
-        VfState vf = Require.vf(pf, c.vf());
-        Require.vfClosed(pf, vf);
-        Require.vfLinked(pf, vf);
-        return List.of(new VfOpened(c.device(), c.pf(), c.vf()));
+    static Decision openVf(DeviceState state, OpenVf c) {
+        PfState pf = state.pfs().get(c.pf());
+        VfState vf = vfOf(pf, c.vf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfOpen(pf))
+                .then(() -> Require.vf(pf, c.vf()))
+                .then(() -> Require.vfClosed(pf, vf))
+                .then(() -> Require.vfLinked(pf, vf))
+                .accept(() -> List.of(new VfOpened(c.device(), c.pf(), c.vf())));
     }
 
-    static List<DeviceEvent> releaseVectors(DeviceState state, ReleaseVectors c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfOpen(pf);
-        Require.dynamicMsix(pf);
-        VfState vf = Require.vf(pf, c.vf());
-        Require.vfOpen(pf, vf);
-        return List.of(new VfClosed(c.device(), c.pf(), c.vf()),
-                new VectorsReleased(c.device(), c.pf(), c.vf(), vf.msix()));
+    static Decision releaseVectors(DeviceState state, ReleaseVectors c) {
+        PfState pf = state.pfs().get(c.pf());
+        VfState vf = vfOf(pf, c.vf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfOpen(pf))
+                .then(() -> Require.dynamicMsix(pf))
+                .then(() -> Require.vf(pf, c.vf()))
+                .then(() -> Require.vfOpen(pf, vf))
+                .accept(() -> List.of(new VfClosed(c.device(), c.pf(), c.vf()),
+                        new VectorsReleased(c.device(), c.pf(), c.vf(), vf.msix())));
     }
 
-    static List<DeviceEvent> closeVf(DeviceState state, CloseVf c) {
-        PfState pf = Require.pf(state, c.device(), c.pf());
-        Require.pfOpen(pf);
-        VfState vf = Require.vf(pf, c.vf());
-        Require.vfOpen(pf, vf);
-        return List.of(new VfClosed(c.device(), c.pf(), c.vf()));
+    static Decision closeVf(DeviceState state, CloseVf c) {
+        PfState pf = state.pfs().get(c.pf());
+        VfState vf = vfOf(pf, c.vf());
+        return Checklist.check(() -> Require.pf(state, c.device(), c.pf()))
+                .then(() -> Require.pfOpen(pf))
+                .then(() -> Require.vf(pf, c.vf()))
+                .then(() -> Require.vfOpen(pf, vf))
+                .accept(() -> List.of(new VfClosed(c.device(), c.pf(), c.vf())));
     }
 
-    static List<DeviceEvent> armReset(DeviceState state, ArmReset c) {
-        Require.knownDevice(state, c.device());
-        List<DeviceEvent> events = new ArrayList<>();
-        events.add(new ArmRebooted(c.device(), c.kind()));
-        state.pfs().values().forEach(pf ->
-                events.add(new DefaultDistributionApplied(c.device(), pf.pf(), pf.msixPerVfDefault())));
-        return List.copyOf(events);
+    static Decision armReset(DeviceState state, ArmReset c) {
+        return Checklist.check(() -> Require.knownDevice(state, c.device()))
+                .accept(() -> {
+                    List<DeviceEvent> events = new ArrayList<>();
+                    events.add(new ArmRebooted(c.device(), c.kind()));
+                    state.pfs().values().forEach(pf ->
+                            events.add(new DefaultDistributionApplied(c.device(), pf.pf(), pf.msixPerVfDefault())));
+                    return List.copyOf(events);
+                });
+    }
+
+    /** The VF a command names, or null when its PF or the VF does not exist (the checklist refuses those first). */
+    private static VfState vfOf(PfState pf, int vf) {
+        return pf != null && pf.hasVf(vf) ? pf.vf(vf) : null;
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The retry memory of one device: commandId -> content digest of the last {@link #CAPACITY} accepted
@@ -44,19 +45,18 @@ public final class RecentCommands {
     }
 
     /**
-     * True when {@code commandId} was accepted before with the same content; a remembered id with
-     * other content is the client's mistake and rejected as COMMAND_ID_REUSED.
+     * What this memory makes of a command with {@code commandId} and content {@code digest}: a
+     * duplicate when that id was accepted before with the same content; a refusal
+     * (COMMAND_ID_REUSED) when with other content, which is the client's mistake; nothing when the
+     * id is not remembered, and the rules decide.
      */
-    public boolean isDuplicate(String commandId, String digest) {
+    public Optional<Decision> recall(String commandId, String digest) {
         String remembered = digestById.get(commandId);
         if (remembered == null) {
-            return false;
+            return Optional.empty();
         }
-        if (!remembered.equals(digest)) {
-            throw new Rejection(RejectionCode.COMMAND_ID_REUSED,
-                    "commandId " + commandId + " was already used for a command with other content");
-        }
-        return true;
+        return Optional.of(remembered.equals(digest) ? Decision.DUPLICATE : new Decision.Refused(
+                RejectionCode.COMMAND_ID_REUSED, "commandId " + commandId + " was already used for a command with other content"));
     }
 
     public int size() {

@@ -2,11 +2,16 @@ package io.msixpool.domain;
 
 import static io.msixpool.domain.RejectionCode.*;
 
+import io.msixpool.domain.Decision.Refused;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.domain.state.PfState;
 import io.msixpool.domain.state.VfState;
 
-/** The guards of docs/rules.md, one per rejection code: each rule is defined here and only here. */
+/**
+ * The guards of docs/rules.md, one per rejection code: each rule is defined here and only here. A
+ * guard answers the refusal its rule gives, or null when the rule holds ({@link Checklist} runs them
+ * in order).
+ */
 final class Require {
     static final int MAX_PFS = 64;
     static final int MAX_VF_COUNT = 4096;
@@ -17,22 +22,25 @@ final class Require {
     }
 
     /** UNKNOWN_DEVICE then UNKNOWN_PF: the first two checks of every command that names a PF. */
-    static PfState pf(DeviceState state, String device, String pf) {
-        knownDevice(state, device);
-        PfState found = state.pfs().get(pf);
-        if (found == null) {
-            throw new Rejection(UNKNOWN_PF, "device " + device + " has no PF " + pf);
+    static Refused pf(DeviceState state, String device, String pf) {
+        Refused unknownDevice = knownDevice(state, device);
+        if (unknownDevice != null) {
+            return unknownDevice;
         }
-        return found;
+        if (!state.pfs().containsKey(pf)) {
+            return new Refused(UNKNOWN_PF, "device " + device + " has no PF " + pf);
+        }
+        return null;
     }
 
-    static void knownDevice(DeviceState state, String device) {
+    static Refused knownDevice(DeviceState state, String device) {
         if (!state.known()) {
-            throw new Rejection(UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+            return new Refused(UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
         }
+        return null;
     }
 
-    static void validConfig(int vfCount, int msixTotal, int vfMinMsix, int vfMaxMsix) {
+    static Refused validConfig(int vfCount, int msixTotal, int vfMinMsix, int vfMaxMsix) {
         String problem = null;
         if (vfCount < 0 || vfCount > MAX_VF_COUNT) {
             problem = "vfCount " + vfCount + " is outside 0.." + MAX_VF_COUNT;
@@ -44,111 +52,124 @@ final class Require {
             problem = "the even default of " + PfState.msixPerVfDefault(vfCount, msixTotal, vfMaxMsix)
                     + " vectors per VF is below vfMinMsix " + vfMinMsix;
         }
-        if (problem != null) {
-            throw new Rejection(INVALID_PF_CONFIG, problem);
-        }
+        return problem == null ? null : new Refused(INVALID_PF_CONFIG, problem);
     }
 
-    static void notProvisioned(DeviceState state, String pf) {
+    static Refused notProvisioned(DeviceState state, String pf) {
         if (state.pfs().containsKey(pf)) {
-            throw new Rejection(PF_ALREADY_PROVISIONED, "PF " + pf + " is already provisioned");
+            return new Refused(PF_ALREADY_PROVISIONED, "PF " + pf + " is already provisioned");
         }
+        return null;
     }
 
-    static void roomForPf(DeviceState state) {
+    static Refused roomForPf(DeviceState state) {
         if (state.pfs().size() >= MAX_PFS) {
-            throw new Rejection(TOO_MANY_PFS, "the device already has " + MAX_PFS + " PFs");
+            return new Refused(TOO_MANY_PFS, "the device already has " + MAX_PFS + " PFs");
         }
+        return null;
     }
 
-    static void pfClosed(PfState pf) {
+    static Refused pfClosed(PfState pf) {
         if (pf.open()) {
-            throw new Rejection(PF_ALREADY_OPEN, "PF " + pf.pf() + " is already open");
+            return new Refused(PF_ALREADY_OPEN, "PF " + pf.pf() + " is already open");
         }
+        return null;
     }
 
-    static void pfOpen(PfState pf) {
+    static Refused pfOpen(PfState pf) {
         if (!pf.open()) {
-            throw new Rejection(PF_NOT_OPEN, "PF " + pf.pf() + " is not open");
+            return new Refused(PF_NOT_OPEN, "PF " + pf.pf() + " is not open");
         }
+        return null;
     }
 
-    static void dynamicMsix(PfState pf) {
+    static Refused dynamicMsix(PfState pf) {
         if (!pf.dynamicMsix()) {
-            throw new Rejection(DYNAMIC_MSIX_DISABLED, "PF " + pf.pf() + " was opened without dynamic MSI-X");
+            return new Refused(DYNAMIC_MSIX_DISABLED, "PF " + pf.pf() + " was opened without dynamic MSI-X");
         }
+        return null;
     }
 
-    static void noOpenVfs(PfState pf) {
+    static Refused noOpenVfs(PfState pf) {
         if (pf.hasOpenVfs()) {
-            throw new Rejection(VF_CONTROLLERS_OPEN, "PF " + pf.pf() + " still has open VF controllers");
+            return new Refused(VF_CONTROLLERS_OPEN, "PF " + pf.pf() + " still has open VF controllers");
         }
+        return null;
     }
 
-    static void sriovDisabled(PfState pf) {
+    static Refused sriovDisabled(PfState pf) {
         if (pf.numVfs() > 0) {
-            throw new Rejection(SRIOV_ENABLED, "the host has SR-IOV on for PF " + pf.pf() + " (numVfs "
+            return new Refused(SRIOV_ENABLED, "the host has SR-IOV on for PF " + pf.pf() + " (numVfs "
                     + pf.numVfs() + "); set it to 0 first");
         }
+        return null;
     }
 
-    static void numVfsInRange(PfState pf, int numVfs) {
+    static Refused numVfsInRange(PfState pf, int numVfs) {
         if (numVfs < 0 || numVfs > pf.vfCount()) {
-            throw new Rejection(NUMVFS_OUT_OF_RANGE, "numVfs " + numVfs + " is outside 0.." + pf.vfCount());
+            return new Refused(NUMVFS_OUT_OF_RANGE, "numVfs " + numVfs + " is outside 0.." + pf.vfCount());
         }
+        return null;
     }
 
     /** The host must go through 0 to change a non-zero sriov_numvfs, as the kernel requires. */
-    static void numVfsThroughZero(PfState pf, int numVfs) {
+    static Refused numVfsThroughZero(PfState pf, int numVfs) {
         if (pf.numVfs() != 0 && numVfs != 0 && pf.numVfs() != numVfs) {
-            throw new Rejection(NUMVFS_BUSY, "numVfs is " + pf.numVfs() + "; set it to 0 before " + numVfs);
+            return new Refused(NUMVFS_BUSY, "numVfs is " + pf.numVfs() + "; set it to 0 before " + numVfs);
         }
+        return null;
     }
 
-    static VfState vf(PfState pf, int vf) {
+    static Refused vf(PfState pf, int vf) {
         if (!pf.hasVf(vf)) {
             String has = pf.vfCount() == 0 ? "no VFs" : "VFs 0.." + (pf.vfCount() - 1);
-            throw new Rejection(UNKNOWN_VF, "PF " + pf.pf() + " has " + has + ", not " + vf);
+            return new Refused(UNKNOWN_VF, "PF " + pf.pf() + " has " + has + ", not " + vf);
         }
-        return pf.vf(vf);
+        return null;
     }
 
-    static void vfClosed(PfState pf, VfState vf) {
+    static Refused vfClosed(PfState pf, VfState vf) {
         if (vf.open()) {
-            throw new Rejection(VF_ALREADY_OPEN, "VF " + vf.vf() + " of PF " + pf.pf() + " is already open");
+            return new Refused(VF_ALREADY_OPEN, "VF " + vf.vf() + " of PF " + pf.pf() + " is already open");
         }
+        return null;
     }
 
-    static void vfOpen(PfState pf, VfState vf) {
+    static Refused vfOpen(PfState pf, VfState vf) {
         if (!vf.open()) {
-            throw new Rejection(VF_NOT_OPEN, "VF " + vf.vf() + " of PF " + pf.pf() + " is not open");
+            return new Refused(VF_NOT_OPEN, "VF " + vf.vf() + " of PF " + pf.pf() + " is not open");
         }
+        return null;
     }
 
-    static void vfUnlinked(PfState pf, VfState vf) {
+    static Refused vfUnlinked(PfState pf, VfState vf) {
         if (vf.msix() > 0) {
-            throw new Rejection(VF_ALREADY_LINKED, "VF " + vf.vf() + " of PF " + pf.pf() + " still holds "
+            return new Refused(VF_ALREADY_LINKED, "VF " + vf.vf() + " of PF " + pf.pf() + " still holds "
                     + vf.msix() + " vectors; release or reclaim them first");
         }
+        return null;
     }
 
-    static void vfLinked(PfState pf, VfState vf) {
+    static Refused vfLinked(PfState pf, VfState vf) {
         if (vf.msix() == 0) {
-            throw new Rejection(VF_HAS_NO_VECTORS, "VF " + vf.vf() + " of PF " + pf.pf() + " has no vectors");
+            return new Refused(VF_HAS_NO_VECTORS, "VF " + vf.vf() + " of PF " + pf.pf() + " has no vectors");
         }
+        return null;
     }
 
-    static void msixInRange(PfState pf, int msix) {
+    static Refused msixInRange(PfState pf, int msix) {
         if (msix < pf.vfMinMsix() || msix > pf.vfMaxMsix()) {
-            throw new Rejection(MSIX_OUT_OF_RANGE, msix + " vectors is outside " + pf.vfMinMsix() + ".."
+            return new Refused(MSIX_OUT_OF_RANGE, msix + " vectors is outside " + pf.vfMinMsix() + ".."
                     + pf.vfMaxMsix() + " for PF " + pf.pf());
         }
+        return null;
     }
 
-    static void msixFree(PfState pf, VfState vf, int msix) {
+    static Refused msixFree(PfState pf, VfState vf, int msix) {
         if (msix > pf.msixFree()) {
-            throw new Rejection(INSUFFICIENT_FREE_MSIX, "VF " + vf.vf() + " asks for " + msix + " vectors, "
+            return new Refused(INSUFFICIENT_FREE_MSIX, "VF " + vf.vf() + " asks for " + msix + " vectors, "
                     + pf.msixFree() + " are free");
         }
+        return null;
     }
 }

@@ -56,6 +56,18 @@ public final class Chain {
     }
 
     /**
+     * {@code envelope} linked into its device's chain: with {@code prev} (the hash of the device's
+     * previous event, {@link #GENESIS} for its first) and the hash of the line that the event's JSON
+     * as stored ({@code event}, without envelope) makes with it. The engine stamps every event with
+     * this as it appends it; the auditor recomputes the same hash from the exported line with
+     * {@link #hashOf(ObjectNode)}, so writer and auditor hash one canonical form.
+     */
+    public static Envelope link(ObjectNode event, Envelope envelope, String prev) {
+        Envelope withPrev = envelope.chained(prev, null);
+        return withPrev.chained(prev, hashOf(EventLogFormat.line(event, withPrev)));
+    }
+
+    /**
      * Writes the canonical form of an object: keys sorted, no whitespace. At the top level the
      * envelope is written without its position and hash, which the hash does not cover.
      */

@@ -1,7 +1,7 @@
 package io.msixpool.replay;
 
+import io.msixpool.domain.Decision;
 import io.msixpool.domain.DeviceRules;
-import io.msixpool.domain.Rejection;
 import io.msixpool.domain.command.ArmReset;
 import io.msixpool.domain.command.AssignVectors;
 import io.msixpool.domain.command.ClosePf;
@@ -85,17 +85,16 @@ public final class DecisionCheck {
         List<List<DeviceEvent>> matching = new ArrayList<>();
         Refusal refusal = null;
         for (DeviceCommand command : commands) {
-            try {
-                List<DeviceEvent> decided = DeviceRules.decide(before, command);
-                if (!decided.isEmpty() && decided.getFirst().equals(first)) {
-                    matching.add(decided);
-                } else {
-                    refusal = new Refusal("DECISION", "the rules decide " + decided + " for " + name(command)
-                            + ", the log records " + first);
-                }
-            } catch (Rejection rejected) {
-                refusal = new Refusal(rejected.code().name(), "the rules refuse " + name(command) + ": "
-                        + rejected.getMessage());
+            Decision decision = DeviceRules.decide(before, command);
+            List<DeviceEvent> decided = decision.events();
+            if (decision instanceof Decision.Refused refused) {
+                refusal = new Refusal(refused.code().name(), "the rules refuse " + name(command) + ": "
+                        + refused.message());
+            } else if (!decided.isEmpty() && decided.getFirst().equals(first)) {
+                matching.add(decided);
+            } else {
+                refusal = new Refusal("DECISION", "the rules decide " + decided + " for " + name(command)
+                        + ", the log records " + first);
             }
         }
         if (matching.isEmpty()) {

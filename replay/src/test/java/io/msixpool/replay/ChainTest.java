@@ -37,6 +37,21 @@ class ChainTest {
     }
 
     @Test
+    void aLinkedEnvelopeCarriesThePrevItWasGivenAndTheHashTheAuditorComputesFromItsLine() {
+        ObjectNode stored = EventLogFormat.tree(RECLAIMED);
+        stored.remove(EventLogFormat.ENVELOPE);
+        Envelope unlinked = RECLAIMED.envelope().chained(null, null);
+        String prev = "ab".repeat(32);
+
+        Envelope linked = Chain.link(stored, unlinked, prev);
+
+        assertEquals(prev, linked.prev());
+        assertEquals(unlinked.chained(prev, linked.hash()), linked, "only the links change");
+        String exported = EventLogFormat.write(new LoggedEvent(RECLAIMED.event(), linked));
+        assertEquals(Chain.hashOf(EventLogFormat.parse(exported)), linked.hash());
+    }
+
+    @Test
     void everyFieldButPositionAndHashIsCovered() {
         ObjectNode line = EventLogFormat.tree(RECLAIMED);
         String hash = Chain.hashOf(line);

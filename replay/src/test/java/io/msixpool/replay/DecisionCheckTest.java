@@ -47,7 +47,7 @@ class DecisionCheckTest {
                 new OpenPf(D, "nvme0", false, "c-12"));
         DeviceState state = DeviceState.EMPTY;
         for (DeviceCommand command : commands) {
-            List<DeviceEvent> events = DeviceRules.decide(state, command);
+            List<DeviceEvent> events = DeviceRules.decide(state, command).events();
             assertFalse(events.isEmpty(), command + " records events");
             DeviceCommand rebuilt = DecisionCheck.commandOf(events);
             assertEquals(command.withoutCommandId(), rebuilt, "the command of " + events);

@@ -26,7 +26,7 @@ final class Contenders {
     private Contenders() {
     }
 
-    /** msix-pool in-process: Axon's reactive command gateway with group commit, as msix serve decides. */
+    /** msix-pool in-process: the engine's group commit, as msix serve decides. */
     static Contender engine(StoreLocation store) {
         Engine engine = Engine.open(store);
         return new Contender() {
@@ -35,7 +35,7 @@ final class Contenders {
             }
 
             public Outcome decide(DeviceCommand command) {
-                return engine.submitGrouped(command, "bench").block();
+                return engine.submitGrouped(command, "bench").join();
             }
 
             public void close() {

@@ -3,10 +3,10 @@ package io.msixpool.commands.bench;
 import io.msixpool.commands.store.JdbcTransactions;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.CommandDigest;
+import io.msixpool.domain.Decision;
 import io.msixpool.domain.DeviceRules;
 import io.msixpool.domain.Emulation;
 import io.msixpool.domain.RecentCommands;
-import io.msixpool.domain.Rejection;
 import io.msixpool.domain.command.ArmReset;
 import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.domain.event.DeviceEvent;
@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -72,15 +73,13 @@ final class CrudAllocator {
         String target = command instanceof ArmReset ? null : pfOf(command);
         DeviceState before = load(connection, device, target);
         String digest = command.commandId() == null ? null : CommandDigest.of(command);
-        List<DeviceEvent> events;
-        try {
-            if (digest != null && remembered(connection, device, command.commandId()).isDuplicate(command.commandId(), digest)) {
-                return new Outcome.Accepted(true, List.of());
-            }
-            events = DeviceRules.decide(before, command);
-        } catch (Rejection rejection) {
-            return new Outcome.Rejected(rejection.code(), rejection.getMessage());
+        Decision decision = (digest == null ? Optional.<Decision>empty()
+                : remembered(connection, device, command.commandId()).recall(command.commandId(), digest))
+                .orElseGet(() -> DeviceRules.decide(before, command));
+        if (!(decision instanceof Decision.Accepted accepted)) {
+            return Outcome.of(decision);  // a duplicate or a refusal: nothing to write
         }
+        List<DeviceEvent> events = accepted.events();
         DeviceState after = before;
         for (DeviceEvent event : events) {
             after = after.evolve(event);

@@ -36,7 +36,7 @@ public final class ReplayRates {
         public static StoreRate of(Engine engine) {
             long start = System.nanoTime();
             Map<String, DeviceState> pools = new HashMap<>();
-            long events = engine.forEachStoredEvent(event ->
+            long events = StoredEventScan.forEach(engine, event ->
                     pools.compute(event.device(), (device, old) -> (old == null ? DeviceState.EMPTY : old).evolve(event)));
             return new StoreRate(events, events / ((System.nanoTime() - start) / 1e9), pools);
         }

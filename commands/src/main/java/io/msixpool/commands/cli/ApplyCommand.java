@@ -31,9 +31,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 "the same commandId to retry safely. Exits 0 when every line got a result, whatever the",
                 "results; non-zero only when the engine itself fails."})
 final class ApplyCommand implements Callable<Integer> {
-    /** At most this many waiting lines share one commit. */
-    private static final int MAX_GROUP = 256;
-
     @Mixin
     StoreOption store;
 
@@ -90,7 +87,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     /**
      * Decides the lines in order, committing runs of commands as groups, and writes and flushes each
-     * group's results before anything after it is decided (see {@link Engine#sendGroup}).
+     * group's results before anything after it is decided (see {@link Engine#decideInGroups}).
      */
     private void decideInOrder(Engine engine, CommandReader reader, List<String> lines, PrintWriter out) {
         List<DeviceCommand> run = new ArrayList<>();
@@ -107,11 +104,7 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     private void decideAll(Engine engine, List<DeviceCommand> commands, PrintWriter out) {
-        for (int done = 0; done < commands.size(); ) {
-            List<Outcome> outcomes = engine.sendGroup(commands.subList(done, commands.size()), actor);
-            write(out, outcomes);
-            done += outcomes.size();
-        }
+        engine.decideInGroups(commands, actor, outcomes -> write(out, outcomes));
     }
 
     /** Nothing more is decided once results can no longer reach the client. */
@@ -124,13 +117,13 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     /**
-     * The next line, blocking, plus every further line already waiting: a client that sends one
-     * line and waits gets its answer at once, a bulk stream is committed in groups.
+     * The next line, blocking, plus every further line already waiting, as many as share one commit:
+     * a client that sends one line and waits gets its answer at once, a bulk stream is committed in groups.
      */
     private static List<String> nextLines(BufferedReader in) throws IOException {
         List<String> lines = new ArrayList<>();
         String line;
-        while (lines.size() < MAX_GROUP && (line = in.readLine()) != null) {
+        while (lines.size() < Engine.MAX_GROUP && (line = in.readLine()) != null) {
             if (!line.isBlank()) {
                 lines.add(line);
             }

@@ -2,7 +2,6 @@ package io.msixpool.commands.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.replay.Upcast;
 import io.msixpool.replay.Upcasters;
 import java.util.ArrayList;
@@ -20,8 +19,6 @@ import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
  * event nobody wrote an upcaster for never reaches the aggregate with defaults for what it lacks.
  */
 final class AxonUpcasters {
-    private static final String EVENT_PACKAGE = DeviceEvent.class.getPackageName() + ".";
-
     private AxonUpcasters() {
     }
 
@@ -32,14 +29,8 @@ final class AxonUpcasters {
         return new EventUpcasterChain(chain);
     }
 
-    /** The simple name of a stored event type, or null when it is not one of the device events. */
     private static String eventType(IntermediateEventRepresentation event) {
-        String name = event.getType().getName();
-        if (!name.startsWith(EVENT_PACKAGE)) {
-            return null;
-        }
-        String type = name.substring(EVENT_PACKAGE.length());
-        return Upcasters.currentRevision(type) == null ? null : type;
+        return StoredTypes.eventType(event.getType().getName());
     }
 
     private static final class Step extends SingleEventUpcaster {

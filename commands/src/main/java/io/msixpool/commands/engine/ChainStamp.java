@@ -2,10 +2,8 @@ package io.msixpool.commands.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.msixpool.domain.Device;
 import io.msixpool.replay.Chain;
 import io.msixpool.replay.Envelope;
-import io.msixpool.replay.EventLogFormat;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,14 +31,11 @@ import org.axonframework.serialization.Serializer;
  * the store's millisecond precision here, and the payload hashed is the one serialized for the
  * store, so what is hashed is exactly what the export writes back.
  *
- * <p>{@link Chain#hashOf} refuses a line with a string outside printable ASCII (an actor given
- * through the Java API, say): the command then fails and records nothing, rather than record an
- * event whose hash other languages could not recompute.
+ * <p>{@link Chain#link} hashes the line as the auditor does, and refuses one with a string outside
+ * printable ASCII (an actor given through the Java API, say): the command then fails and records
+ * nothing, rather than record an event whose hash other languages could not recompute.
  */
 final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
-    static final String PREV = "prev";
-    static final String HASH = "hash";
-
     private final EventStorageEngine storage;
     private final Serializer serializer;
     /** Told of each event stamped (device, sequence), in its transaction: see {@link FreshDevices}. */
@@ -69,14 +64,12 @@ final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
         var at = event.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         // The payload exactly as the store will hold it and the export will write it.
         SerializedObject<JsonNode> stored = event.serializePayload(serializer, JsonNode.class);
-        Envelope envelope = new Envelope(0, sequence, at,
-                (String) event.getMetaData().get(Device.COMMAND_ID),
-                (String) event.getMetaData().get(Engine.ACTOR), stored.getType().getRevision(), prev, null);
-        String hash = Chain.hashOf(EventLogFormat.line((ObjectNode) stored.getData(), envelope));
-        heads.put(device, hash);
+        Envelope chained = Chain.link((ObjectNode) stored.getData(),
+                StoredEnvelope.of(event.getMetaData(), 0, sequence, at, stored.getType().getRevision()), prev);
+        heads.put(device, chained.hash());
         appending.accept(device, sequence);
         return new GenericDomainEventMessage<>(event.getType(), device, sequence, event.getPayload(),
-                event.getMetaData().and(PREV, prev).and(HASH, hash), event.getIdentifier(), at);
+                StoredEnvelope.withChain(event.getMetaData(), chained), event.getIdentifier(), at);
     }
 
     private String storedHash(String device, long sequence) {
@@ -88,7 +81,8 @@ final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
             throw new IllegalStateException("device " + device + " has no event " + sequence + " to chain to");
         }
         DomainEventMessage<?> previous = stream.next();
-        if (previous.getSequenceNumber() != sequence || !(previous.getMetaData().get(HASH) instanceof String hash)) {
+        if (previous.getSequenceNumber() != sequence
+                || !(previous.getMetaData().get(StoredEnvelope.HASH) instanceof String hash)) {
             throw new IllegalStateException("device " + device + " event " + sequence + " carries no chain hash");
         }
         return hash;

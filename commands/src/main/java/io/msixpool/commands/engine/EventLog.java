@@ -2,7 +2,6 @@ package io.msixpool.commands.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.msixpool.domain.Device;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.replay.Envelope;
 import io.msixpool.replay.EventLogFormat;
@@ -28,15 +27,15 @@ public final class EventLog {
 
     /** {@link #lines} after global position {@code after}, as far as the store holds them now. */
     public static Stream<ObjectNode> lines(Engine engine, long after) {
-        return engine.storedEvents(after).map(message -> {
-            SerializedObject<JsonNode> stored = engine.storedPayload(message);
+        return engine.storage().storedEvents(after).map(message -> {
+            SerializedObject<JsonNode> stored = engine.storage().storedPayload(message);
             return EventLogFormat.line((ObjectNode) stored.getData(), envelope(message, stored.getType().getRevision()));
         });
     }
 
     /** Each event in its current revision, with its envelope; verify the chain on {@link #lines}, not on these. */
     public static Stream<LoggedEvent> read(Engine engine) {
-        return engine.allEvents().map(EventLog::logged);
+        return engine.storage().allEvents().map(EventLog::logged);
     }
 
     static LoggedEvent logged(TrackedEventMessage<?> message) {
@@ -45,15 +44,7 @@ public final class EventLog {
     }
 
     private static Envelope envelope(TrackedEventMessage<?> message, String revision) {
-        DomainEventMessage<?> domain = (DomainEventMessage<?>) message;
-        return new Envelope(
-                message.trackingToken().position().orElseThrow(),
-                domain.getSequenceNumber(),
-                message.getTimestamp(),
-                (String) message.getMetaData().get(Device.COMMAND_ID),
-                (String) message.getMetaData().get(Engine.ACTOR),
-                revision,
-                (String) message.getMetaData().get(ChainStamp.PREV),
-                (String) message.getMetaData().get(ChainStamp.HASH));
+        return StoredEnvelope.of(message.getMetaData(), message.trackingToken().position().orElseThrow(),
+                ((DomainEventMessage<?>) message).getSequenceNumber(), message.getTimestamp(), revision);
     }
 }

@@ -29,11 +29,11 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
  * this process committed last, nobody wrote since; a cached device is that state or was loaded
  * from the store at that very sequence (the last sequence never goes back). Anything uncommitted
  * never counts: sequences are taken over only once their transaction committed, and a rolled-back
- * group drops every cached device (Engine.sendGroupOf).
+ * group drops every cached device (GroupCommit.decideGroup).
  */
 final class FreshDevices implements MessageHandlerInterceptor<CommandMessage<?>> {
-    private static final String LAST_SEQUENCE =
-            "SELECT MAX(sequenceNumber) FROM domainevententry WHERE aggregateIdentifier = ?";
+    private static final String LAST_SEQUENCE = "SELECT MAX(" + EventStorage.SCHEMA.sequenceNumberColumn() + ") FROM "
+            + EventStorage.SCHEMA.domainEventTable() + " WHERE " + EventStorage.SCHEMA.aggregateIdentifierColumn() + " = ?";
 
     private final Cache devices;
     private final JdbcTransactions transactions;

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit for concurrent senders: a writer thread takes every command waiting for it, decides
- * them with {@link Engine#sendGroupOf} (one store transaction for as many as it can) and completes
- * each caller's result only after that transaction committed. Under load a commit is shared by
- * many commands; a lone command is decided at once.
+ * them with {@link GroupCommit} (one store transaction for as many as it can), calling Axon's
+ * command bus on that thread, and completes each caller's result only after that transaction
+ * committed. Under load a commit is shared by many commands; a lone command is decided at once.
  *
  * <p>There may be several writers, each owning a share of the devices: a device's commands always
  * go to the same writer, the only thread deciding them, so they keep their arrival order. One
@@ -22,22 +22,20 @@ import java.util.concurrent.TimeUnit;
  * would spend most of its time waiting on them.
  */
 final class GroupCommitter implements AutoCloseable {
-    /** Commands per transaction at most: bounds a transaction's size and a failure's blast radius. */
-    static final int MAX_GROUP = 256;
     /** Waiting commands at most, per writer; beyond, a sender is refused at once rather than queued without end. */
     static final int MAX_WAITING = 10_000;
 
-    private record Pending(Engine.Submission submission, CompletableFuture<Outcome> result) {
+    private record Pending(Submission submission, CompletableFuture<Outcome> result) {
     }
 
-    private final Engine engine;
+    private final GroupCommit groupCommit;
     /** One queue per writer; a device's commands always wait in the same one. */
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closing;
 
-    GroupCommitter(Engine engine, int writerCount) {
-        this.engine = engine;
+    GroupCommitter(GroupCommit groupCommit, int writerCount) {
+        this.groupCommit = groupCommit;
         for (int i = 0; i < writerCount; i++) {
             BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>(MAX_WAITING);
             Thread writer = new Thread(() -> run(waiting), writerCount == 1 ? "msix-group-commit" : "msix-group-commit-" + i);
@@ -48,7 +46,7 @@ final class GroupCommitter implements AutoCloseable {
         writers.forEach(Thread::start);
     }
 
-    CompletableFuture<Outcome> submit(Engine.Submission submission) {
+    CompletableFuture<Outcome> submit(Submission submission) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         BlockingQueue<Pending> waiting = queues.get(Math.floorMod(submission.command().device().hashCode(), queues.size()));
         if (closing) {
@@ -60,7 +58,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void run(BlockingQueue<Pending> waiting) {
-        List<Pending> group = new ArrayList<>(MAX_GROUP);
+        List<Pending> group = new ArrayList<>(GroupCommit.MAX_GROUP);
         while (!(closing && waiting.isEmpty())) {
             try {
                 Pending first = waiting.poll(100, TimeUnit.MILLISECONDS);
@@ -68,7 +66,7 @@ final class GroupCommitter implements AutoCloseable {
                     continue;
                 }
                 group.add(first);
-                waiting.drainTo(group, MAX_GROUP - 1);
+                waiting.drainTo(group, GroupCommit.MAX_GROUP - 1);
                 decide(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -79,22 +77,15 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /** Decides the whole group, in as many transactions as its outcomes require (Engine.sendGroup). */
+    /** Decides the whole group, in as many transactions as its outcomes require, answering each sender. */
     private void decide(List<Pending> group) {
-        int done = 0;
-        while (done < group.size()) {
-            List<Engine.Submission> rest = group.subList(done, group.size()).stream().map(Pending::submission).toList();
-            List<Outcome> outcomes;
-            try {
-                outcomes = engine.sendGroupOf(rest);
-            } catch (RuntimeException failure) {
-                // The commit's outcome is unknown for the whole group: every sender learns it.
-                group.subList(done, group.size()).forEach(pending -> pending.result().completeExceptionally(failure));
-                return;
-            }
-            for (Outcome outcome : outcomes) {
-                group.get(done++).result().complete(outcome);
-            }
+        int[] answered = {0};
+        try {
+            groupCommit.decideAll(group.stream().map(Pending::submission).toList(),
+                    outcomes -> outcomes.forEach(outcome -> group.get(answered[0]++).result().complete(outcome)));
+        } catch (RuntimeException failure) {
+            // The commit's outcome is unknown for the rest of the group: every sender learns it.
+            group.subList(answered[0], group.size()).forEach(pending -> pending.result().completeExceptionally(failure));
         }
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -160,14 +161,19 @@ final class BusRoutes {
     }
 
     /**
-     * Decides to the end once started: the decision runs detached from the request, so a client
-     * leaving cancels only the wait for the answer, never the command halfway.
+     * Decides to the end once started: the engine's group-commit writer completes the decision
+     * whatever becomes of the request, so a client leaving cancels only the wait for the answer
+     * (the Mono here), never the command halfway.
      */
     private Mono<Outcome> decide(DeviceCommand command, Caller caller) {
         long start = System.nanoTime();
-        Mono<Outcome> decision = server.tracked(engine.submitGrouped(command, caller.name())
-                .doOnNext(outcome -> metrics.decided(outcome, Duration.ofNanos(System.nanoTime() - start))));
-        return Mono.fromFuture(decision.toFuture(), true);
+        CompletableFuture<Outcome> decision = server.tracked(engine.submitGrouped(command, caller.name())
+                .whenComplete((outcome, failure) -> {
+                    if (outcome != null) {
+                        metrics.decided(outcome, Duration.ofNanos(System.nanoTime() - start));
+                    }
+                }));
+        return Mono.fromFuture(decision, true);
     }
 
     // ---- GET /v1/devices/{device}/pool and /pool/watch

@@ -7,6 +7,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,12 @@ public final class BusServer implements AutoCloseable {
     /** Completes when the server begins to stop: watch streams end with it. */
     Mono<Void> stopping() {
         return stopping.asMono();
+    }
+
+    /** Counts {@code work} as in flight until it completes, so that closing waits for it. */
+    <T> CompletableFuture<T> tracked(CompletableFuture<T> work) {
+        inFlight.incrementAndGet();
+        return work.whenComplete((result, failure) -> inFlight.decrementAndGet());
     }
 
     /** Runs {@code work} counted as in flight, so that closing waits for it. */

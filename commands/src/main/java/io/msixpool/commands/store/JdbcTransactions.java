@@ -39,7 +39,7 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
 
     /**
      * Inside a transaction, a nested one is a no-op: the outer one alone commits or rolls back, and
-     * whoever runs the outer one (Engine.sendGroup) must roll it back when anything inside failed.
+     * whoever runs the outer one (GroupCommit) must roll it back when anything inside failed.
      */
     @Override
     public Transaction startTransaction() {

@@ -25,7 +25,9 @@ public sealed interface Outcome {
     }
 
     static Outcome of(Decision decision) {
-        return new Accepted(decision.duplicate(), decision.events());
+        return decision instanceof Decision.Refused refused
+                ? new Rejected(refused.code(), refused.message())
+                : new Accepted(decision.duplicate(), decision.events());
     }
 
     record Accepted(boolean duplicate, List<DeviceEvent> events) implements Outcome {

@@ -9,8 +9,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.support.MsixProcess;
 import io.msixpool.commands.support.TestStores;
+import io.msixpool.domain.Decision;
 import io.msixpool.domain.DeviceRules;
-import io.msixpool.domain.Rejection;
 import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
@@ -129,12 +129,10 @@ class ImportCrashTest {
                     continue;  // a duplicate
                 }
                 DeviceState state = states.getOrDefault(device, DeviceState.EMPTY);
-                List<DeviceEvent> events;
-                try {
-                    events = DeviceRules.decide(state, command);
-                } catch (Rejection rejected) {
+                if (!(DeviceRules.decide(state, command) instanceof Decision.Accepted accepted)) {
                     continue;
                 }
+                List<DeviceEvent> events = accepted.events();
                 if (events.isEmpty()) {
                     continue;
                 }

@@ -41,7 +41,7 @@ class GroupCommitWritersTest {
                 for (int d = 0; d < DEVICES; d++) {
                     DeviceCommand command = commandAt(step, "dev-" + d);
                     sent.add(command);
-                    outcomes.add(engine.submitGrouped(command, "test").toFuture());
+                    outcomes.add(engine.submitGrouped(command, "test"));
                 }
             }
             for (int i = 0; i < outcomes.size(); i++) {

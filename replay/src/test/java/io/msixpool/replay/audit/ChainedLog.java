@@ -1,5 +1,6 @@
 package io.msixpool.replay.audit;
 
+import io.msixpool.domain.Decision;
 import io.msixpool.domain.DeviceRules;
 import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.domain.event.DeviceEvent;
@@ -38,10 +39,14 @@ public final class ChainedLog {
         return this;
     }
 
-    /** Decides each command and records its events; a rejected command throws its Rejection. */
+    /** Decides each command and records its events; a refused command throws. */
     public ChainedLog decide(DeviceCommand... decided) {
         for (DeviceCommand command : decided) {
-            List<DeviceEvent> events = DeviceRules.decide(states.getOrDefault(command.device(), DeviceState.EMPTY), command);
+            Decision decision = DeviceRules.decide(states.getOrDefault(command.device(), DeviceState.EMPTY), command);
+            if (decision instanceof Decision.Refused refused) {
+                throw new IllegalArgumentException("the rules refuse " + command + ": " + refused);
+            }
+            List<DeviceEvent> events = decision.events();
             append("cmd-" + ++commands, events.toArray(DeviceEvent[]::new));
         }
         return this;

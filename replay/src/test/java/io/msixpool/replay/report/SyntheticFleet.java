@@ -1,8 +1,8 @@
 package io.msixpool.replay.report;
 
+import io.msixpool.domain.Decision;
 import io.msixpool.domain.DeviceRules;
 import io.msixpool.domain.Emulation;
-import io.msixpool.domain.Rejection;
 import io.msixpool.domain.command.AssignVectors;
 import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.domain.command.OpenPf;
@@ -77,12 +77,10 @@ final class SyntheticFleet {
     }
 
     private void decide(int d, DeviceCommand command, long maxGapMillis, AuditObserver observer, Watch watch) {
-        List<DeviceEvent> events;
-        try {
-            events = DeviceRules.decide(states[d], command);
-        } catch (Rejection rejected) {
+        if (!(DeviceRules.decide(states[d], command) instanceof Decision.Accepted accepted)) {
             return;
         }
+        List<DeviceEvent> events = accepted.events();
         millis += maxGapMillis == 0 ? 1 : random.nextLong(maxGapMillis);
         boolean first = true;
         for (DeviceEvent event : events) {

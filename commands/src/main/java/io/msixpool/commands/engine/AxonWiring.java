@@ -1,0 +1,110 @@
+package io.msixpool.commands.engine;
+
+import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.domain.Device;
+import io.msixpool.projections.DeviceStates;
+import io.msixpool.projections.PoolProjection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import org.axonframework.common.AxonThreadFactory;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+
+/**
+ * Axon without Spring, wired once: the store's transactions and serializers, the command bus, the
+ * event store on {@link EventStorage}, the {@code Device} aggregate with a snapshot every
+ * {@link Engine#SNAPSHOT_EVERY} events and the bounded cache, the pool projection and its query
+ * handler, and, for a watchable engine, the tracking processor that feeds watchers. Every event is
+ * linked into its device's chain as it is appended ({@link ChainStamp}).
+ */
+final class AxonWiring {
+    /** How often a watchable engine polls the store for events that other processes appended. */
+    static final Duration WATCH_POLL = Duration.ofMillis(100);
+    static final int WATCH_BATCH = 256;
+    /** The tracking processor that feeds watchers: it follows the store, so it sees every writer. */
+    private static final String WATCH_FEED = "pool-watch-feed";
+
+    /** The configuration, and the event store's reader threads, which closing waits for. */
+    record Wired(Configuration axon, List<Thread> storeThreads) {
+    }
+
+    private AxonWiring() {
+    }
+
+    /**
+     * @param sharedStore other processes write the store too: a device in memory is checked before
+     *                    each command ({@link FreshDevices})
+     * @param watchable   pool watchers get a new view after every change of their device
+     */
+    static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, boolean sharedStore,
+                           boolean watchable) {
+        FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions) : null;
+        List<Thread> storeThreads = new CopyOnWriteArrayList<>();
+        ThreadFactory storeThreadNames = new AxonThreadFactory("EmbeddedEventStore");
+        Configuration axon = DefaultConfigurer.defaultConfiguration()
+                .configureSerializer(c -> storage.serializer())
+                .configureEventSerializer(c -> storage.serializer())
+                .configureMessageSerializer(c -> storage.serializer())
+                .configureTransactionManager(c -> transactions)
+                .configureCommandBus(CommandBusFactory::create)
+                .configureEventStore(c -> {
+                    EmbeddedEventStore store = EmbeddedEventStore.builder()
+                            .storageEngine(storage.forAxon())
+                            .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore"))
+                            .fetchDelay(WATCH_POLL.toMillis())
+                            .threadFactory(work -> {
+                                Thread thread = storeThreadNames.newThread(work);
+                                storeThreads.add(thread);
+                                return thread;
+                            })
+                            .build();
+                    c.onShutdown(store::shutDown);
+                    return store;
+                })
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
+                                c.snapshotter(), Engine.SNAPSHOT_EVERY))
+                        .configureCache(c -> devices))
+                .configureCorrelationDataProviders(c -> List.of(
+                        new MessageOriginProvider(), new SimpleCorrelationDataProvider(Engine.ACTOR)))
+                .registerComponent(DeviceStates.class, c -> new DeviceStates(c.eventStore()))
+                .registerComponent(PoolProjection.class, c -> new PoolProjection(
+                        c.getComponent(DeviceStates.class), c.queryUpdateEmitter()))
+                .registerQueryHandler(c -> c.getComponent(PoolProjection.class))
+                .eventProcessing(processing -> {
+                    if (watchable) {
+                        feedWatchers(processing);
+                    }
+                })
+                .buildConfiguration();
+        axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
+                fresh == null ? (device, sequence) -> { } : fresh::appending));
+        if (fresh != null) {
+            axon.commandBus().registerHandlerInterceptor(fresh);
+        }
+        return new Wired(axon, storeThreads);
+    }
+
+    private static void feedWatchers(EventProcessingConfigurer processing) {
+        processing.registerTrackingEventProcessor(WATCH_FEED, Configuration::eventStore,
+                        // Batches of events: a watcher gets one view per batch that changed its device.
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(WATCH_BATCH)
+                                .andInitialTrackingToken(StreamableMessageSource::createHeadToken))
+                .registerTokenStore(WATCH_FEED, c -> new InMemoryTokenStore())
+                .registerEventHandler(c -> c.getComponent(PoolProjection.class))
+                .assignHandlerInstancesMatching(WATCH_FEED, handler -> handler instanceof PoolProjection);
+    }
+}

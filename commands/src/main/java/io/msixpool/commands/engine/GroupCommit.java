@@ -1,0 +1,100 @@
+package io.msixpool.commands.engine;
+
+import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.wire.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.transaction.Transaction;
+
+/**
+ * Group commit: commands decided one after the other inside one store transaction, their outcomes
+ * returned once it committed, so a group costs one commit instead of one each. Both ways of sending
+ * many commands use it: {@code msix apply} (the lines waiting on its input) and {@link GroupCommitter}
+ * (the commands waiting for a writer thread).
+ */
+final class GroupCommit {
+    /** Commands per transaction at most: bounds a transaction's size and a failure's blast radius. */
+    static final int MAX_GROUP = 256;
+
+    private final Decider decider;
+    private final JdbcTransactions transactions;
+    /** The devices Axon keeps in memory, which may hold a rolled-back group's decisions. */
+    private final Cache devices;
+
+    GroupCommit(Decider decider, JdbcTransactions transactions, Cache devices) {
+        this.decider = decider;
+        this.transactions = transactions;
+        this.devices = devices;
+    }
+
+    /**
+     * Decides every submission in order, group after group, handing each group's outcomes to
+     * {@code answer} before the next group is decided.
+     *
+     * @throws RuntimeException when a commit failed: its outcome is unknown, and nothing after the
+     *                          submissions already answered is decided
+     */
+    void decideAll(List<Submission> submissions, Consumer<List<Outcome>> answer) {
+        for (int done = 0; done < submissions.size(); ) {
+            List<Outcome> outcomes = decideGroup(submissions.subList(done, submissions.size()));
+            answer.accept(outcomes);
+            done += outcomes.size();
+        }
+    }
+
+    /**
+     * Decides commands from the front of the list (at most {@link #MAX_GROUP}) inside one store
+     * transaction and returns their outcomes once it committed.
+     *
+     * <p>A group ends right after the first command whose outcome is not remembered (a rejection or
+     * an accepted no-op, docs/rules.md "Retries"): if the caller died before passing that outcome on, its
+     * client would resend the command and it would be decided afresh, so no later command may be
+     * committed before the caller has written that outcome out. Callers write the returned outcomes,
+     * then call again with the rest ({@link #decideAll}).
+     *
+     * <p>If deciding fails (anything but a rule's rejection), nothing of the group is kept: the
+     * transaction rolls back, the cached devices (which may hold its uncommitted decisions) are
+     * dropped, and only the first command is decided again, alone, with the usual conflict retries.
+     * If the commit itself fails, its outcome is unknown and the failure is thrown: deciding the
+     * commands again could record some of them twice.
+     *
+     * @return the outcomes of the first 1..n commands, in order
+     */
+    List<Outcome> decideGroup(List<Submission> submissions) {
+        if (submissions.isEmpty()) {
+            return List.of();
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        Transaction group = transactions.startTransaction();
+        try {
+            for (Submission submission : submissions.subList(0, Math.min(submissions.size(), MAX_GROUP))) {
+                Outcome outcome = decider.attempt(submission);
+                outcomes.add(outcome);
+                if (!outcome.isSettled()) {
+                    break;
+                }
+            }
+        } catch (RuntimeException failure) {
+            rollBackQuietly(group);
+            devices.removeAll();
+            return List.of(decider.send(submissions.get(0)));
+        }
+        try {
+            group.commit();
+        } catch (RuntimeException unknownOutcome) {
+            devices.removeAll();
+            throw unknownOutcome; // the commit may have happened: deciding again could record twice
+        }
+        return outcomes;
+    }
+
+    private static void rollBackQuietly(Transaction transaction) {
+        try {
+            transaction.rollback();
+        } catch (RuntimeException alreadyBroken) {
+            // the connection failed with the group; its first command is decided again alone
+        }
+    }
+}
