@@ -2,6 +2,7 @@ package io.msixpool.replay;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.msixpool.domain.Shape;
 import java.time.Instant;
 
 /**
@@ -23,6 +24,28 @@ public record Envelope(
         String revision,
         String prev,
         String hash) {
+
+    /** The longest actor name (docs/event-log.md, "Actor names"). */
+    public static final int ACTOR_MAX_LENGTH = 64;
+
+    /**
+     * True for a name that may be recorded as an actor: 1 to {@value #ACTOR_MAX_LENGTH} printable
+     * ASCII characters other than space (0x21..0x7E), so that every string of a line is printable
+     * ASCII, which the chain's canonical form relies on (docs/event-log.md, "Actor names").
+     */
+    public static boolean isActorName(String name) {
+        return !name.isEmpty() && name.length() <= ACTOR_MAX_LENGTH && Shape.printable(name);
+    }
+
+    /**
+     * {@code text} as an actor name: every character (code point) outside 0x21..0x7E replaced by
+     * {@code _}, cut to {@value #ACTOR_MAX_LENGTH} characters.
+     */
+    public static String actorNameOf(String text) {
+        StringBuilder name = new StringBuilder();
+        text.codePoints().forEach(ch -> name.append(Shape.printableChar(ch) ? (char) ch : '_'));
+        return name.length() > ACTOR_MAX_LENGTH ? name.substring(0, ACTOR_MAX_LENGTH) : name.toString();
+    }
 
     /** The same envelope carrying its chain links. */
     public Envelope chained(String prev, String hash) {
