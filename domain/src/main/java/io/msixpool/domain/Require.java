@@ -28,7 +28,7 @@ final class Require {
 
     static void knownDevice(DeviceState state, String device) {
         if (!state.known()) {
-            throw new Rejection(UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+            throw new Rejection(UNKNOWN_DEVICE, RejectionCode.noPfProvisioned(device));
         }
     }
 

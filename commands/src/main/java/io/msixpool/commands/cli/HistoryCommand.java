@@ -162,7 +162,7 @@ final class HistoryCommand implements Callable<Integer> {
     /** The rules' refusal for what the options name and the device's history lacks, or null. */
     private Outcome.Rejected unknown(DeviceState state) {
         if (!state.known()) {
-            return new Outcome.Rejected(RejectionCode.UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+            return Outcome.Rejected.unknownDevice(device);
         }
         if (pf != null && !state.pfs().containsKey(pf)) {
             return new Outcome.Rejected(RejectionCode.UNKNOWN_PF, "device " + device + " has no PF " + pf);
