@@ -15,7 +15,6 @@ import io.msixpool.replay.Envelope;
 import io.msixpool.replay.LineBatches;
 import io.msixpool.replay.LogLines;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -212,10 +211,7 @@ public final class Auditor {
     }
 
     private void checkInvariants(AuditedLine line, DeviceTrail trail, DeviceEvent event) {
-        Collection<PfState> touched = event instanceof PfEvent pfEvent
-                ? List.of(trail.state.pf(pfEvent.pf()))
-                : trail.state.pfs().values();
-        for (PfState pf : touched) {
+        for (PfState pf : Invariants.checkedAfter(trail.state, event)) {
             List<Violation> violations = Invariants.violations(pf);
             if (violations.isEmpty() && !trail.brokenInvariants.containsKey(pf.pf())) {
                 continue;
