@@ -3,26 +3,17 @@ package io.msixpool.domain;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The retry memory of one device: commandId -> content digest of the last {@link #CAPACITY} accepted
- * commands that recorded events, oldest first. It is rebuilt from event metadata on replay, so it
- * survives a crash exactly like the pools do. Mutated only by the aggregate's event sourcing handler.
+ * The retry memory of one device: commandId -> content digest of the last {@link RecentIds#CAPACITY}
+ * accepted commands that recorded events, oldest first. It is rebuilt from event metadata on replay,
+ * so it survives a crash exactly like the pools do. Mutated only by the aggregate's event sourcing handler.
  */
 public final class RecentCommands {
-    public static final int CAPACITY = 10_000;
-
-    private final LinkedHashMap<String, String> digestById = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final RecentIds<String> digestById = new RecentIds<>();
 
     public RecentCommands() {
     }
@@ -41,7 +32,7 @@ public final class RecentCommands {
     }
 
     public void remember(String commandId, String digest) {
-        digestById.putIfAbsent(commandId, digest);
+        digestById.remember(commandId, digest);
     }
 
     /**

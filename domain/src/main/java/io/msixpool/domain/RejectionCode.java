@@ -22,5 +22,13 @@ public enum RejectionCode {
     VF_HAS_NO_VECTORS,
     MSIX_OUT_OF_RANGE,
     INSUFFICIENT_FREE_MSIX,
-    COMMAND_ID_REUSED
+    COMMAND_ID_REUSED;
+
+    /**
+     * The message of {@link #UNKNOWN_DEVICE}, one text wherever a device without a PF is met: the
+     * rules refusing a command, and the pool and history of such a device.
+     */
+    public static String noPfProvisioned(String device) {
+        return "no PF has been provisioned on device " + device;
+    }
 }

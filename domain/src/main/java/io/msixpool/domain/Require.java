@@ -35,7 +35,7 @@ final class Require {
 
     static Refused knownDevice(DeviceState state, String device) {
         if (!state.known()) {
-            return new Refused(UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+            return new Refused(UNKNOWN_DEVICE, RejectionCode.noPfProvisioned(device));
         }
         return null;
     }

@@ -6,6 +6,7 @@ import io.msixpool.commands.wire.CommandReader;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.RejectionCode;
 import io.msixpool.domain.command.DeviceCommand;
+import io.msixpool.replay.Envelope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,20 +35,17 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    /** An actor is hashed into the chain, so it is printable ASCII like a commandId (docs/event-log.md). */
-    static final int ACTOR_MAX_LENGTH = 64;
-
     @Spec
     CommandSpec spec;
 
     private String actor = defaultActor(System.getProperty("user.name", "unknown"));
 
     @Option(names = "--actor", paramLabel = "NAME",
-            description = "who is recorded as causing the events: 1..64 printable ASCII characters,"
-                    + " no spaces (default: cli:<user>)")
+            description = "who is recorded as causing the events: 1.." + Envelope.ACTOR_MAX_LENGTH
+                    + " printable ASCII characters, no spaces (default: cli:<user>)")
     void actor(String name) {
-        if (name.isEmpty() || name.length() > ACTOR_MAX_LENGTH || !printable(name)) {
-            throw new ParameterException(spec.commandLine(), "--actor must be 1.." + ACTOR_MAX_LENGTH
+        if (!Envelope.isActorName(name)) {
+            throw new ParameterException(spec.commandLine(), "--actor must be 1.." + Envelope.ACTOR_MAX_LENGTH
                     + " printable ASCII characters (0x21..0x7E, no spaces), got \"" + name + "\"");
         }
         actor = name;
@@ -57,19 +55,9 @@ final class ApplyCommand implements Callable<Integer> {
         return actor;
     }
 
-    /** {@code cli:<user>}, every character outside 0x21..0x7E replaced by {@code _}, at most 64 characters. */
+    /** {@code cli:<user>} as an actor name: every character outside 0x21..0x7E replaced by {@code _}, at most 64. */
     static String defaultActor(String user) {
-        StringBuilder name = new StringBuilder("cli:");
-        user.codePoints().forEach(ch -> name.append(isPrintable(ch) ? (char) ch : '_'));
-        return name.length() > ACTOR_MAX_LENGTH ? name.substring(0, ACTOR_MAX_LENGTH) : name.toString();
-    }
-
-    private static boolean printable(String name) {
-        return name.chars().allMatch(ApplyCommand::isPrintable);
-    }
-
-    private static boolean isPrintable(int ch) {
-        return ch >= 0x21 && ch <= 0x7E;
+        return Envelope.actorNameOf("cli:" + user);
     }
 
     @Override

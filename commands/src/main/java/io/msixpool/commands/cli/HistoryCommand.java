@@ -22,10 +22,9 @@ import io.msixpool.domain.event.VfOpened;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.domain.state.PfState;
 import io.msixpool.domain.state.VfState;
+import io.msixpool.replay.Envelope;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -67,9 +66,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Exit codes: 0 ok; 2 bad usage; 3 the device, PF or VF does not exist: one line",
                 "{\"ok\":false,\"code\":\"UNKNOWN_DEVICE\"|\"UNKNOWN_PF\"|\"UNKNOWN_VF\",...} on standard output."})
 final class HistoryCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
-
     @Mixin
     StoreOption store;
 
@@ -91,7 +87,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     /** One event as history shows it. */
     record Entry(long sequence,
-                 @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSX", timezone = "UTC")
+                 @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = Envelope.TIMESTAMP_PATTERN, timezone = "UTC")
                  Instant timestamp,
                  String actor, String commandId, DeviceEvent event) {
     }
@@ -162,7 +158,7 @@ final class HistoryCommand implements Callable<Integer> {
     /** The rules' refusal for what the options name and the device's history lacks, or null. */
     private Outcome.Rejected unknown(DeviceState state) {
         if (!state.known()) {
-            return new Outcome.Rejected(RejectionCode.UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+            return Outcome.Rejected.unknownDevice(device);
         }
         if (pf != null && !state.pfs().containsKey(pf)) {
             return new Outcome.Rejected(RejectionCode.UNKNOWN_PF, "device " + device + " has no PF " + pf);
@@ -179,7 +175,7 @@ final class HistoryCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"SEQ", "TIMESTAMP", "ACTOR", "COMMAND ID", "EVENT"});
         for (Entry entry : entries) {
-            rows.add(new String[] {String.valueOf(entry.sequence()), TIME.format(entry.timestamp()),
+            rows.add(new String[] {String.valueOf(entry.sequence()), Envelope.TIMESTAMP.format(entry.timestamp()),
                     Objects.requireNonNullElse(entry.actor(), "-"), Objects.requireNonNullElse(entry.commandId(), "-"),
                     summary(entry.event())});
         }

@@ -74,9 +74,9 @@ public final class Msix implements Runnable {
 
     /** Refuses, as a usage error (exit 2), an id option that docs/wire.md's shape of ids does not allow. */
     static void requireId(CommandSpec spec, String option, String value) {
-        if (value != null && !Shape.ID.matcher(value).matches()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " \"" + value + "\" must match " + Shape.ID.pattern());
+        String problem = value == null ? null : Shape.whyNotId(option, value);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
     }
 

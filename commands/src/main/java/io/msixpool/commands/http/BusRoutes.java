@@ -101,13 +101,24 @@ final class BusRoutes {
         }
         Matcher pool = POOL.matcher(path);
         if (pool.matches()) {
-            return new Route("GET", false, "read pools", (request, response) -> pool(pool.group(1), response));
+            return new Route("GET", false, "read pools", onDevice(pool.group(1), this::pool));
         }
         Matcher watch = WATCH.matcher(path);
         if (watch.matches()) {
-            return new Route("GET", false, "watch pools", (request, response) -> watch(watch.group(1), response));
+            return new Route("GET", false, "watch pools", onDevice(watch.group(1), this::watch));
         }
         return null;
+    }
+
+    /** An endpoint of one device, whose id is checked (400) after the method, token and role. */
+    private static BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> onDevice(
+            String device, BiFunction<String, HttpServerResponse, Mono<Void>> endpoint) {
+        return (request, response) -> {
+            String notAnId = Shape.whyNotId("device", device);
+            return notAnId != null
+                    ? Responses.error(response, ApiError.badRequest(notAnId))
+                    : endpoint.apply(device, response);
+        };
     }
 
     private static String bearerToken(HttpServerRequest request) {
@@ -179,18 +190,12 @@ final class BusRoutes {
     // ---- GET /v1/devices/{device}/pool and /pool/watch
 
     private Mono<Void> pool(String device, HttpServerResponse response) {
-        if (!Shape.ID.matcher(device).matches()) {
-            return Responses.error(response, ApiError.badRequest("device \"" + device + "\" must match " + Shape.ID.pattern()));
-        }
         return blocking(() -> engine.pool(device)).flatMap(view -> view.isPresent()
                 ? Responses.json(response, 200, Json.write(view.get()))
                 : Responses.error(response, ApiError.unknownDevice(device)));
     }
 
     private Mono<Void> watch(String device, HttpServerResponse response) {
-        if (!Shape.ID.matcher(device).matches()) {
-            return Responses.error(response, ApiError.badRequest("device \"" + device + "\" must match " + Shape.ID.pattern()));
-        }
         // Axon registers for updates before it runs the initial query, so no change falls between them.
         SubscriptionQueryResult<Optional<PoolView>, PoolView> subscription = engine.axon().queryGateway()
                 .subscriptionQuery(new PoolQuery(device), ResponseTypes.optionalInstanceOf(PoolView.class),

@@ -21,20 +21,21 @@ import reactor.netty.http.server.HttpServer;
 /**
  * {@code msix serve}: the HTTP bus (docs/http.md) on Reactor Netty in front of one {@link Engine}.
  *
- * <p>Event-loop threads only parse and write; deciding a command and reading the store block, so
- * they run on {@link #workers}. Once a command was read in full it is decided to the end even if its
- * client leaves (the answer is dropped, the client resends with its commandId), and the worker is
- * never interrupted: an interrupt inside H2's file I/O closes the database.
+ * <p>Event-loop threads only parse and write. A command read in full is handed to the engine's
+ * group commit ({@link Engine#submitGrouped}), whose writer threads decide it, and is decided to the
+ * end even if its client leaves (the answer is dropped, the client resends with its commandId).
+ * Reading the store blocks (a pool, a watch's first view, events, health), so reads run on
+ * {@link #workers}, detached from their request: a client leaving never interrupts one.
  *
  * <p>{@link #close()} is the graceful stop for SIGTERM and SIGINT: no new connections, watch streams end,
  * commands already received are decided and answered, then the engine closes.
  */
 public final class BusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BusServer.class);
-    /** Worker threads deciding commands; more than the store's connections gains nothing. */
+    /** Worker threads reading the store for requests; more than the store's connections gains nothing. */
     static final int WORKERS = 16;
-    /** Commands waiting for a worker before the bus answers 503: a bound on memory under overload. */
-    static final int QUEUED_COMMANDS = 10_000;
+    /** Reads waiting for a worker at most, a bound on memory under overload: a read beyond it fails at once. */
+    static final int QUEUED_READS = 10_000;
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     /**
@@ -49,7 +50,7 @@ public final class BusServer implements AutoCloseable {
     }
 
     private final Engine engine;
-    private final Scheduler workers = Schedulers.newBoundedElastic(WORKERS, QUEUED_COMMANDS, "msix-worker", 60, true);
+    private final Scheduler workers = Schedulers.newBoundedElastic(WORKERS, QUEUED_READS, "msix-worker", 60, true);
     private final Sinks.Empty<Void> stopping = Sinks.empty();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** A graceful dispose waits for the requests of these channels to finish. */

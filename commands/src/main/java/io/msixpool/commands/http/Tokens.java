@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.msixpool.commands.wire.Json;
+import io.msixpool.replay.Envelope;
 import io.msixpool.replay.JsonProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The bearer tokens that may call the bus: a JSON list of {@code {"name","token","role"}}.
@@ -32,8 +32,6 @@ import java.util.regex.Pattern;
  * the time nor the order of the list tells an attacker how much of a token was right.
  */
 public final class Tokens {
-    /** Names become actors in the event log, whose chain hashes printable ASCII (docs/event-log.md). */
-    private static final Pattern NAME = Pattern.compile("[\\x21-\\x7E]{1,64}");
     private static final int MIN_TOKEN_LENGTH = 16;
 
     private record Entry(byte[] digest, Caller caller) {
@@ -74,8 +72,9 @@ public final class Tokens {
             String name = text(entry, "name", where);
             String token = text(entry, "token", where);
             String role = text(entry, "role", where);
-            if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(where + "name must be 1..64 printable ASCII characters, no spaces");
+            if (!Envelope.isActorName(name)) { // names become actors in the event log
+                throw new IllegalArgumentException(where + "name must be 1.." + Envelope.ACTOR_MAX_LENGTH
+                        + " printable ASCII characters, no spaces");
             }
             if (token.length() < MIN_TOKEN_LENGTH) {
                 throw new IllegalArgumentException(where + "token must be at least " + MIN_TOKEN_LENGTH + " characters");

@@ -44,9 +44,9 @@ public sealed interface Outcome {
     }
 
     record Rejected(RejectionCode code, String message) implements Outcome {
-        /** The answer to reading the pool of a device that has none (not a rule: nothing was decided). */
+        /** The answer to reading a device that has no PF (its pool, its history): not a rule, nothing was decided. */
         public static Rejected unknownDevice(String device) {
-            return new Rejected(RejectionCode.UNKNOWN_DEVICE, "no PF has been provisioned on device " + device);
+            return new Rejected(RejectionCode.UNKNOWN_DEVICE, RejectionCode.noPfProvisioned(device));
         }
 
         @Override

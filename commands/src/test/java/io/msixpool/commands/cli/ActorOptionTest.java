@@ -3,6 +3,7 @@ package io.msixpool.commands.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.msixpool.replay.Envelope;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class ActorOptionTest {
 
     static Stream<String> badActors() {
         return Stream.of("", "two words", "tab\there", "caf\u00e9", "\u6f22\u5b57", "nl\n", "del\u007f",
-                "x".repeat(ApplyCommand.ACTOR_MAX_LENGTH + 1));
+                "x".repeat(Envelope.ACTOR_MAX_LENGTH + 1));
     }
 
     @ParameterizedTest

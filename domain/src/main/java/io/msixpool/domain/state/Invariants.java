@@ -3,6 +3,7 @@ package io.msixpool.domain.state;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.event.PfEvent;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -13,14 +14,20 @@ public final class Invariants {
     private Invariants() {
     }
 
-    /** The findings on the PFs that {@code event} touched (every PF for an Arm reboot). */
+    /** The findings on the PFs that {@code event} touched ({@link #checkedAfter}). */
     public static List<Violation> violationsAfter(DeviceState state, DeviceEvent event) {
-        if (event instanceof PfEvent pfEvent) {
-            return violations(state.pf(pfEvent.pf()));
-        }
         List<Violation> all = new ArrayList<>();
-        state.pfs().values().forEach(pf -> all.addAll(violations(pf)));
+        checkedAfter(state, event).forEach(pf -> all.addAll(violations(pf)));
         return all;
+    }
+
+    /**
+     * The PFs whose invariants are checked after {@code event}, in {@code state} as it left them: the
+     * PF the event names, or every PF of the device for an event of the whole device (an Arm
+     * reboot). An event changes no other PF, so no other can break an invariant by it.
+     */
+    public static Collection<PfState> checkedAfter(DeviceState state, DeviceEvent event) {
+        return event instanceof PfEvent pfEvent ? List.of(state.pf(pfEvent.pf())) : state.pfs().values();
     }
 
     public static List<Violation> violations(PfState pf) {

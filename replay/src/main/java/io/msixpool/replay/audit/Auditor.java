@@ -1,5 +1,6 @@
 package io.msixpool.replay.audit;
 
+import io.msixpool.domain.RecentIds;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.event.PfEvent;
 import io.msixpool.domain.state.DeviceState;
@@ -7,24 +8,21 @@ import io.msixpool.domain.state.Invariants;
 import io.msixpool.domain.state.PfState;
 import io.msixpool.domain.state.Violation;
 import io.msixpool.replay.Chain;
-import io.msixpool.replay.Envelope;
-import io.msixpool.replay.LineBatches;
-import io.msixpool.replay.LogLines;
 import io.msixpool.replay.DecisionCheck;
 import io.msixpool.replay.DecisionCheck.Expectation;
 import io.msixpool.replay.DecisionCheck.Refusal;
+import io.msixpool.replay.Envelope;
+import io.msixpool.replay.LineBatches;
+import io.msixpool.replay.LogLines;
 import java.util.ArrayList;
-import java.util.Collection;
-import io.msixpool.domain.RecentCommands;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Checks a whole history, one line at a time, in log order: the chain (docs/event-log.md), that
@@ -58,13 +56,8 @@ public final class Auditor {
         /** The envelope of the decision's first event: the rest of the decision carries its commandId and actor. */
         Envelope decidedBy;
         long lastLine;
-        /** The commandIds that recorded a decision, with its position, as many as the engine remembers. */
-        final Map<String, Long> recentIds = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > RecentCommands.CAPACITY;
-            }
-        };
+        /** The commandIds that recorded a decision, with its position: the ids the engine remembers. */
+        final RecentIds<Long> recentIds = new RecentIds<>();
         /** Per PF, the invariants broken after the device's latest event, as "I1 PF nvme0". */
         Map<String, Set<String>> brokenInvariants = new HashMap<>();
     }
@@ -209,7 +202,7 @@ public final class Auditor {
         if (commandId == null) {
             return;
         }
-        Long earlier = trail.recentIds.putIfAbsent(commandId, line.envelope().position());
+        Long earlier = trail.recentIds.remember(commandId, line.envelope().position());
         if (earlier != null) {
             report(line, line.envelope().position(), line.device(), pf, "COMMAND_ID_REUSED", "commandId " + commandId
                     + " already recorded the decision at position " + earlier + "; the engine records nothing for a"
@@ -218,10 +211,7 @@ public final class Auditor {
     }
 
     private void checkInvariants(AuditedLine line, DeviceTrail trail, DeviceEvent event) {
-        Collection<PfState> touched = event instanceof PfEvent pfEvent
-                ? List.of(trail.state.pf(pfEvent.pf()))
-                : trail.state.pfs().values();
-        for (PfState pf : touched) {
+        for (PfState pf : Invariants.checkedAfter(trail.state, event)) {
             List<Violation> violations = Invariants.violations(pf);
             if (violations.isEmpty() && !trail.brokenInvariants.containsKey(pf.pf())) {
                 continue;
