@@ -28,6 +28,20 @@ public final class DeviceRules {
     private DeviceRules() {
     }
 
+    /**
+     * The rules' first checks of anything that names a device, a PF of it and a VF of that PF (pf and
+     * vf may be null): UNKNOWN_DEVICE, then UNKNOWN_PF, then UNKNOWN_VF, with the very refusals a
+     * command meets; null when all that is named exists. For readers that answer as the rules would
+     * (msix history).
+     */
+    public static Decision.Refused unknownIn(DeviceState state, String device, String pf, Integer vf) {
+        Decision.Refused refused = pf == null ? Require.knownDevice(state, device) : Require.pf(state, device, pf);
+        if (refused == null && pf != null && vf != null) {
+            refused = Require.vf(state.pf(pf), vf);
+        }
+        return refused;
+    }
+
     /** An accepted decision (its events, maybe none) or a refusal; never a duplicate, which is the retry memory's. */
     public static Decision decide(DeviceState state, DeviceCommand command) {
         return switch (command) {

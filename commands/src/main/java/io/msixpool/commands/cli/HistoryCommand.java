@@ -5,7 +5,8 @@ import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.Device;
-import io.msixpool.domain.RejectionCode;
+import io.msixpool.domain.Decision;
+import io.msixpool.domain.DeviceRules;
 import io.msixpool.domain.event.ArmRebooted;
 import io.msixpool.domain.event.DefaultDistributionApplied;
 import io.msixpool.domain.event.DeviceEvent;
@@ -157,17 +158,8 @@ final class HistoryCommand implements Callable<Integer> {
 
     /** The rules' refusal for what the options name and the device's history lacks, or null. */
     private Outcome.Rejected unknown(DeviceState state) {
-        if (!state.known()) {
-            return Outcome.Rejected.unknownDevice(device);
-        }
-        if (pf != null && !state.pfs().containsKey(pf)) {
-            return new Outcome.Rejected(RejectionCode.UNKNOWN_PF, "device " + device + " has no PF " + pf);
-        }
-        if (vf != null && !state.pf(pf).hasVf(vf)) {
-            return new Outcome.Rejected(RejectionCode.UNKNOWN_VF,
-                    "PF " + pf + " has VFs 0.." + (state.pf(pf).vfCount() - 1) + ", not " + vf);
-        }
-        return null;
+        Decision.Refused refused = DeviceRules.unknownIn(state, device, pf, vf);
+        return refused == null ? null : new Outcome.Rejected(refused.code(), refused.message());
     }
 
     /** A header and one line per entry, each column as wide as its widest cell. */
