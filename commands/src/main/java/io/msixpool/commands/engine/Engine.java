@@ -68,6 +68,11 @@ public final class Engine implements AutoCloseable {
         this.writers = writers;
     }
 
+    /** The group commit of this engine, for a test's own {@link GroupCommitter}. */
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
     /**
      * An engine for deciding commands and reading pools (the command line): nobody watches. It
      * creates an embedded store where there is none and is its one writer until closed.

@@ -1,6 +1,5 @@
 package io.msixpool.commands.engine;
 
-import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.wire.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +28,22 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private final GroupCommit groupCommit;
+    private final int maxWaiting;
     /** One queue per writer; a device's commands always wait in the same one. */
     private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closing;
 
     GroupCommitter(GroupCommit groupCommit, int writerCount) {
+        this(groupCommit, writerCount, MAX_WAITING);
+    }
+
+    /** With {@code maxWaiting} commands at most waiting per writer (tests make it small). */
+    GroupCommitter(GroupCommit groupCommit, int writerCount, int maxWaiting) {
         this.groupCommit = groupCommit;
+        this.maxWaiting = maxWaiting;
         for (int i = 0; i < writerCount; i++) {
-            BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>(MAX_WAITING);
+            BlockingQueue<Pending> waiting = new LinkedBlockingQueue<>(maxWaiting);
             Thread writer = new Thread(() -> run(waiting), writerCount == 1 ? "msix-group-commit" : "msix-group-commit-" + i);
             writer.setDaemon(true);
             queues.add(waiting);
@@ -50,9 +56,9 @@ final class GroupCommitter implements AutoCloseable {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         BlockingQueue<Pending> waiting = queues.get(Math.floorMod(submission.command().device().hashCode(), queues.size()));
         if (closing) {
-            result.completeExceptionally(new StoreFailure("the engine is closing", null));
+            result.completeExceptionally(new CommandNotTaken("the engine is closing"));
         } else if (!waiting.offer(new Pending(submission, result))) {
-            result.completeExceptionally(new StoreFailure(MAX_WAITING + " commands are already waiting", null));
+            result.completeExceptionally(new CommandNotTaken(maxWaiting + " commands are already waiting"));
         }
         return result;
     }

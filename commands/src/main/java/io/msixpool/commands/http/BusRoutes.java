@@ -1,5 +1,6 @@
 package io.msixpool.commands.http;
 
+import io.msixpool.commands.engine.CommandNotTaken;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
 import io.msixpool.commands.wire.BadRequest;
@@ -164,6 +165,11 @@ final class BusRoutes {
                 })
                 // The client left (mid-body, or before its answer): nobody to answer, and no engine failure.
                 .onErrorResume(AbortedException.class, gone -> Mono.empty())
+                // Overload or a stop: nothing was decided, so this is no unknown outcome but a 503 to retry.
+                .onErrorResume(CommandNotTaken.class, notTaken -> {
+                    response.header("Retry-After", "1");
+                    return Responses.error(response, ApiError.unavailable(notTaken.getMessage()));
+                })
                 .onErrorResume(failure -> !(failure instanceof CommandBody.Refused), failure -> {
                     LOG.error("a command failed in the engine; its outcome is unknown", failure);
                     return Responses.error(response, ApiError.internal("the engine failed while deciding; the "
