@@ -63,7 +63,16 @@ final class BusRoutes {
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        String path;
+        try {
+            // Netty decodes lazily and throws on a malformed percent-escape: decode all of it here, so
+            // that a client's bad URL is its 400, not a closed connection and a server stack trace.
+            path = uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException malformed) {
+            return Responses.error(response, ApiError.badRequest("the URL is malformed: a '%' must be followed by"
+                    + " two hexadecimal digits (" + malformed.getMessage() + ")"));
+        }
         if (path.equals("/healthz")) {
             if (request.method().name().equals("GET")) {
                 return health(response);

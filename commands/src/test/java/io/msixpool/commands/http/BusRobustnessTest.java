@@ -76,6 +76,18 @@ class BusRobustnessTest {
     }
 
     @Test
+    void aMalformedPercentEscapeInTheUrlAnswers400() {
+        for (String target : List.of("/v1/devices/%zz/pool", "/%zz", "/v1/events?after=%zz", "/v1/devices/rob/pool%")) {
+            try (RawHttp connection = RawHttp.connect(bus.port())) {
+                RawHttp.Response response = connection.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + BusFixture.AUDITOR_TOKEN + "\r\n\r\n").readResponse();
+                String message = assertError(response, 400, "BAD_REQUEST", target);
+                assertTrue(message.startsWith("the URL is malformed"), () -> target + ": " + message);
+            }
+        }
+    }
+
+    @Test
     void malformedJsonAnswers400OnAConnectionThatStaysUsable() {
         List<byte[]> bodies = List.of(
                 ascii("{\"type\":\"OpenPf\",\"device\":\"rob\""),               // truncated
