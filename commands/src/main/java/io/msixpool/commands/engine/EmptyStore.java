@@ -6,10 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.store.StoreMissing;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,32 +17,18 @@ final class EmptyStore {
     }
 
     /**
-     * Refuses a store that holds any event or snapshot, without creating it: an embedded store
-     * whose directory is missing or empty is not even opened.
+     * Refuses a store that holds any event or snapshot, without creating it: it is opened for
+     * reading, which never creates a store and finds none where there is none.
      *
      * @throws LogImport.NotEmpty when it holds something
      */
     static void require(StoreLocation target) {
-        if (target instanceof StoreLocation.Embedded embedded && isMissingOrEmpty(embedded.directory())) {
-            return;
-        }
         try (HikariDataSource data = target.open(StoreLocation.Access.READ); Connection connection = data.getConnection()) {
             require(connection);
         } catch (StoreMissing noStoreYet) {
             // a directory without a store (its database file missing or empty): nothing to refuse
         } catch (SQLException e) {
             throw new StoreFailure("cannot read whether the store holds events", e);
-        }
-    }
-
-    private static boolean isMissingOrEmpty(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return !Files.exists(directory);  // a file there: let opening it say what is wrong
-        }
-        try (var entries = Files.list(directory)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the store directory " + directory, e);
         }
     }
 

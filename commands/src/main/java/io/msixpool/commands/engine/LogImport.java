@@ -162,7 +162,7 @@ public final class LogImport {
     /** Makes the store number the engine's next events after the imported ones (see {@link StoreLocation#continuePositionsAfter}). */
     private static void continuePositionsAfter(StoreLocation target, Connection connection, long lastPosition)
             throws SQLException {
-        String sql = lastPosition > 0 ? target.continuePositionsAfter(lastPosition) : null;
+        String sql = lastPosition > 0 ? target.continuePositionsAfter(EventStorage.SCHEMA, lastPosition) : null;
         if (sql != null) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(sql);

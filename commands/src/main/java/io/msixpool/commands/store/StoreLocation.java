@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Locale;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventTableFactory;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory;
@@ -75,7 +77,7 @@ public sealed interface StoreLocation {
      * A statement that makes the store number its next events after {@code lastPosition}, for an
      * import that inserted positions itself, or null when the store does that by itself.
      */
-    String continuePositionsAfter(long lastPosition);
+    String continuePositionsAfter(EventSchema schema, long lastPosition);
 
     /** True when {@code failure} is a unique-key violation: another writer took the (device, sequence). */
     boolean isDuplicateKey(SQLException failure);
@@ -137,7 +139,7 @@ public sealed interface StoreLocation {
         /** A directory holding an earlier version's H2 file: say how to bring it over, never start a second store beside it. */
         private void refuseEarlierStore() {
             if (Files.exists(directory.resolve(EARLIER_H2_DATABASE)) && !Files.exists(database())) {
-                throw new StoreMissing(directory, directory + " holds a store of an earlier msix (H2, "
+                throw new StoreMissing(directory + " holds a store of an earlier msix (H2, "
                         + EARLIER_H2_DATABASE + "), which this version does not open: export it with the "
                         + "earlier version and import the log (README, \"Backup, restore and moving a store\")");
             }
@@ -171,7 +173,7 @@ public sealed interface StoreLocation {
 
         /** The rowid goes on after the largest key in the table. */
         @Override
-        public String continuePositionsAfter(long lastPosition) {
+        public String continuePositionsAfter(EventSchema schema, long lastPosition) {
             return null;
         }
 
@@ -220,8 +222,9 @@ public sealed interface StoreLocation {
 
         /** BIGSERIAL goes on from its own sequence, not from the largest value inserted. */
         @Override
-        public String continuePositionsAfter(long lastPosition) {
-            return "SELECT setval(pg_get_serial_sequence('domainevententry', 'globalindex'), " + lastPosition + ")";
+        public String continuePositionsAfter(EventSchema schema, long lastPosition) {
+            return "SELECT setval(pg_get_serial_sequence('" + schema.domainEventTable().toLowerCase(Locale.ROOT)
+                    + "', '" + schema.globalIndexColumn().toLowerCase(Locale.ROOT) + "'), " + lastPosition + ")";
         }
 
         /** SQLState 23505: unique_violation. */

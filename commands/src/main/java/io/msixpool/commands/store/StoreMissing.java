@@ -5,10 +5,10 @@ import java.nio.file.Path;
 /** A command that only reads named a store that is not there: nothing was created in its place. */
 public final class StoreMissing extends RuntimeException {
     public StoreMissing(Path directory) {
-        this(directory, "no store at " + directory);
+        this("no store at " + directory);
     }
 
-    public StoreMissing(Path directory, String message) {
+    public StoreMissing(String message) {
         super(message);
     }
 }
