@@ -190,10 +190,10 @@ public final class Engine implements AutoCloseable {
         return storage;
     }
 
-    /** True when the store answers a query now. */
+    /** True when the store answers a query now (within a second once connected). */
     public boolean storeAnswers() {
         try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
-            statement.setQueryTimeout(5);
+            statement.setQueryTimeout(1);
             statement.execute("SELECT 1");
             return true;
         } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package io.msixpool.commands.engine;
 
 import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.StoreOutage;
 import io.msixpool.commands.wire.Outcome;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,8 @@ final class GroupCommit {
      * transaction rolls back, the cached devices (which may hold its uncommitted decisions) are
      * dropped, and only the first command is decided again, alone, with the usual conflict retries.
      * If the commit itself fails, its outcome is unknown and the failure is thrown: deciding the
-     * commands again could record some of them twice.
+     * commands again could record some of them twice. If the store could not be reached before a
+     * COMMIT was sent, {@link CommandNotTaken} is thrown: nothing of the group is recorded.
      *
      * @return the outcomes of the first 1..n commands, in order
      */
@@ -66,6 +68,16 @@ final class GroupCommit {
         if (submissions.isEmpty()) {
             return List.of();
         }
+        try {
+            return decideGroupOnce(submissions);
+        } catch (RuntimeException failure) {
+            // Store down or restarting: no COMMIT reached it, so nothing of the group is recorded and
+            // its commands may be sent again (503), unlike a commit whose outcome is unknown (500).
+            throw StoreOutage.nothingRecorded(failure) ? CommandNotTaken.storeUnreachable(failure) : failure;
+        }
+    }
+
+    private List<Outcome> decideGroupOnce(List<Submission> submissions) {
         List<Outcome> outcomes = new ArrayList<>();
         Transaction group = transactions.startTransaction();
         try {

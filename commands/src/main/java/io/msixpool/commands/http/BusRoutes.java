@@ -3,6 +3,7 @@ package io.msixpool.commands.http;
 import io.msixpool.commands.engine.CommandNotTaken;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
+import io.msixpool.commands.store.StoreOutage;
 import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.CommandReader;
 import io.msixpool.commands.wire.Json;
@@ -47,6 +48,7 @@ final class BusRoutes {
     private final CommandReader reader;
     private final BusMetrics metrics;
     private final BusServer server;
+    private final RateLimitedLog readFailures = new RateLimitedLog(LOG, Duration.ofSeconds(1));
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -140,7 +142,7 @@ final class BusRoutes {
     }
 
     private Mono<Void> health(HttpServerResponse response) {
-        return blocking(engine::storeAnswers).flatMap(answers -> answers
+        return server.health().storeAnswers().flatMap(answers -> answers
                 ? Responses.json(response, 200, "{\"ok\":true}")
                 : Responses.error(response, ApiError.unavailable("the store does not answer")));
     }
@@ -207,7 +209,26 @@ final class BusRoutes {
     private Mono<Void> pool(String device, HttpServerResponse response) {
         return blocking(() -> engine.pool(device)).flatMap(view -> view.isPresent()
                 ? Responses.json(response, 200, Json.write(view.get()))
-                : Responses.error(response, ApiError.unknownDevice(device)));
+                : Responses.error(response, ApiError.unknownDevice(device)))
+                .onErrorResume(failure -> readFailed(response, failure));
+    }
+
+    /**
+     * A store read that failed: 503 when the store could not be reached (the client tries again),
+     * else 500; JSON either way, and one log line, never a stack trace per request.
+     */
+    private Mono<Void> readFailed(HttpServerResponse response, Throwable failure) {
+        if (failure instanceof AbortedException) {
+            return Mono.empty(); // the client left
+        }
+        if (StoreOutage.nothingRecorded(failure)) {
+            readFailures.warn("a read found the store unreachable: " + StoreOutage.reason(failure));
+            response.header("Retry-After", "1");
+            return Responses.error(response, ApiError.unavailable("the store cannot be reached ("
+                    + StoreOutage.reason(failure) + "); try again"));
+        }
+        readFailures.warn("a store read failed: " + failure);
+        return Responses.error(response, ApiError.internal("reading the store failed: " + failure.getMessage()));
     }
 
     private Mono<Void> watch(String device, HttpServerResponse response) {
@@ -215,7 +236,10 @@ final class BusRoutes {
         SubscriptionQueryResult<Optional<PoolView>, PoolView> subscription = engine.axon().queryGateway()
                 .subscriptionQuery(new PoolQuery(device), ResponseTypes.optionalInstanceOf(PoolView.class),
                         ResponseTypes.instanceOf(PoolView.class));
-        return blocking(() -> subscription.initialResult().block()).flatMap(initial -> {
+        return blocking(() -> subscription.initialResult().block()).onErrorResume(failure -> {
+            subscription.close();
+            return readFailed(response, failure).then(Mono.empty());
+        }).flatMap(initial -> {
             if (initial.isEmpty()) {
                 subscription.close();
                 return Responses.error(response, ApiError.unknownDevice(device));
@@ -263,7 +287,8 @@ final class BusRoutes {
             try (var lines = EventLog.lines(engine, after)) {
                 return lines.limit(limit).map(line -> line + "\n").collect(Collectors.joining());
             }
-        }).flatMap(lines -> Responses.send(response, 200, Responses.JSON_LINES, lines));
+        }).flatMap(lines -> Responses.send(response, 200, Responses.JSON_LINES, lines))
+                .onErrorResume(failure -> readFailed(response, failure));
     }
 
     private static long parameter(QueryStringDecoder uri, String name, long min, long max, long absent) throws BadRequest {

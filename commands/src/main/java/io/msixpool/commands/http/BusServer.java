@@ -55,11 +55,13 @@ public final class BusServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** A graceful dispose waits for the requests of these channels to finish. */
     private final ChannelGroup connections = new DefaultChannelGroup(new DefaultEventExecutor());
+    private final HealthCheck health;
     private final DisposableServer server;
     private volatile boolean draining;
 
     private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
         this.engine = engine;
+        this.health = new HealthCheck(engine);
         BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
         this.server = HttpServer.create()
                 .host(host)
@@ -95,6 +97,10 @@ public final class BusServer implements AutoCloseable {
 
     Scheduler workers() {
         return workers;
+    }
+
+    HealthCheck health() {
+        return health;
     }
 
     boolean draining() {
@@ -154,6 +160,7 @@ public final class BusServer implements AutoCloseable {
             }
         }
         workers.dispose();
+        health.close();
         engine.close();
     }
 }

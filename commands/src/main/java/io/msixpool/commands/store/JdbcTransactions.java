@@ -97,23 +97,34 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
     }
 
     /**
-     * A failure here leaves the outcome unknown (a COMMIT may have happened before the connection
-     * broke), so callers must not decide the same commands again: they report the failure.
+     * A failure of the COMMIT itself leaves the outcome unknown (it may have happened before the
+     * connection broke), so callers must not decide the same commands again: they report it
+     * ({@link CommitOutcomeUnknown}). A failure before the COMMIT was sent (the probe) means the
+     * transaction is not recorded.
      */
     private void finish(Connection connection, boolean commit) {
         bound.remove();
         boolean committed = false;
         try (connection) {
             if (commit) {
-                run(connection, probeBeforeCommit);
-                connection.commit();
+                try {
+                    run(connection, probeBeforeCommit);
+                } catch (SQLException e) {
+                    rollBackQuietly(connection);
+                    throw new StoreFailure("the event store failed before the commit; nothing of it is recorded", e);
+                }
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    throw new CommitOutcomeUnknown("commit failed on the event store; "
+                            + "commands decided in it may or may not be recorded", e);
+                }
                 committed = true;
             } else {
                 connection.rollback();
             }
         } catch (SQLException e) {
-            throw new StoreFailure((commit ? "commit" : "rollback") + " failed on the event store; "
-                    + "commands decided in it may or may not be recorded", e);
+            throw new StoreFailure((commit ? "closing a committed" : "rolling back a") + " transaction failed on the event store", e);
         } finally {
             for (Consumer<Boolean> listener : endListeners) {
                 listener.accept(committed);
@@ -126,6 +137,14 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
             try (Statement statement = connection.createStatement()) {
                 statement.execute(sql);
             }
+        }
+    }
+
+    private static void rollBackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException alreadyBroken) {
+            // the server rolls back a transaction whose connection broke
         }
     }
 

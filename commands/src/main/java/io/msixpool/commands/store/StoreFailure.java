@@ -1,7 +1,7 @@
 package io.msixpool.commands.store;
 
 /** The event store itself failed (not a rule): the engine cannot decide, nothing was acknowledged. */
-public final class StoreFailure extends RuntimeException {
+public class StoreFailure extends RuntimeException {
     public StoreFailure(String message, Throwable cause) {
         super(message, cause);
     }

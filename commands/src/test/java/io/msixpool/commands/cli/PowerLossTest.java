@@ -3,6 +3,7 @@ package io.msixpool.commands.cli;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.msixpool.commands.support.KillablePostgres;
 import io.msixpool.commands.support.PowerCutDisk;
 import io.msixpool.commands.support.TestStores;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -142,17 +142,8 @@ class PowerLossTest {
             closeQuietly(server);
         }
 
-        /**
-         * PostgreSQL as production runs it (zonky turns syncing off for speed; with it off, this test loses
-         * even the tables), and a startup wait longer than zonky's 10 s: crash recovery replays the WAL first.
-         */
         private static EmbeddedPostgres.Builder builder(Path data) {
-            return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
-                    .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setPGStartupWait(Duration.ofSeconds(90))
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(data.getParent().getParent()
-                            .resolve("postgres.log").toFile()));
+            return KillablePostgres.builder(data, data.getParent().getParent().resolve("postgres.log"));
         }
 
         private static Path data(Path root) {

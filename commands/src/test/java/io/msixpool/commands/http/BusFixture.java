@@ -52,8 +52,13 @@ final class BusFixture implements AutoCloseable {
     }
 
     static BusFixture start(TestStores.Kind kind, BusServer.Timeouts timeouts) {
+        return startOn(kind, TestStores.fresh(kind), timeouts);
+    }
+
+    /** A server on a given store (as {@code --store} takes it), for a test that controls the store's server. */
+    static BusFixture startOn(TestStores.Kind kind, String store, BusServer.Timeouts timeouts) {
         Tokens tokens = Tokens.read(tokensFile());
-        Engine engine = Engine.openWatchable(StoreLocation.parse(TestStores.fresh(kind)));
+        Engine engine = Engine.openWatchable(StoreLocation.parse(store));
         try {
             return new BusFixture(kind, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts));
         } catch (RuntimeException e) {
