@@ -69,11 +69,14 @@ public final class BusServer implements AutoCloseable {
                 .channelGroup(connections)
                 // Slow clients: a request whose bytes stop coming, or that takes too long in all,
                 // is cut off instead of holding a connection forever.
-                .doOnChannelInit((observer, channel, remote) -> HeadTimeout.install(channel, timeouts.head()))
+                .doOnChannelInit((observer, channel, remote) -> {
+                    HeadTimeout.install(channel, timeouts.head());
+                    CodecRefusals.install(channel);
+                })
                 .readTimeout(timeouts.read())
                 .requestTimeout(timeouts.request())
                 .idleTimeout(timeouts.idle())
-                .httpRequestDecoder(spec -> spec.maxInitialLineLength(8192).maxHeaderSize(16384))
+                .httpRequestDecoder(spec -> spec.maxInitialLineLength(CodecRefusals.MAX_LINE).maxHeaderSize(CodecRefusals.MAX_HEADERS))
                 .handle(routes::handle)
                 .bindNow(Duration.ofSeconds(10));
     }

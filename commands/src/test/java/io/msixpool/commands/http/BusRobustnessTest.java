@@ -87,6 +87,35 @@ class BusRobustnessTest {
         }
     }
 
+    /**
+     * What the HTTP codec refuses gets the JSON error too, not an empty body, and its connection is
+     * closed (the codec reads nothing more from it).
+     */
+    @Test
+    void requestsTheCodecRefusesAnswerJsonErrors() {
+        String token = "Authorization: Bearer " + BusFixture.OPERATOR_TOKEN + "\r\n";
+        record Refused(String what, String request, int status, String code) {
+        }
+        List<Refused> cases = List.of(
+                new Refused("a request line over 8 KiB", "GET /v1/devices/" + "r".repeat(9000) + "/pool HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\n" + token + "\r\n", 414, "URI_TOO_LONG"),
+                new Refused("headers over 16 KiB", "GET /v1/devices/rob/pool HTTP/1.1\r\nHost: 127.0.0.1\r\n" + token
+                        + "X-Padding: " + "p".repeat(17_000) + "\r\n\r\n", 431, "HEADERS_TOO_LARGE"),
+                new Refused("a Content-Length that is no number",
+                        commandHead("Content-Type: application/json\r\nContent-Length: many\r\n") + OPEN, 400, "BAD_REQUEST"),
+                new Refused("two different Content-Lengths", commandHead(
+                        "Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n") + OPEN, 400, "BAD_REQUEST"),
+                new Refused("a header line without a colon", "GET /v1/devices/rob/pool HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + token + "no colon here\r\n\r\n", 400, "BAD_REQUEST"));
+        for (Refused refused : cases) {
+            try (RawHttp connection = RawHttp.connect(bus.port())) {
+                RawHttp.Response response = connection.send(refused.request()).readResponse();
+                assertError(response, refused.status(), refused.code(), refused.what());
+                assertEquals("close", response.header("connection"), refused.what());
+            }
+        }
+    }
+
     @Test
     void malformedJsonAnswers400OnAConnectionThatStaysUsable() {
         List<byte[]> bodies = List.of(
@@ -462,7 +491,7 @@ class BusRobustnessTest {
     }
 
     /** The error shape with {@code status} and {@code code}; returns its message. */
-    private static String assertError(RawHttp.Response response, int status, String code, String what) {
+    static String assertError(RawHttp.Response response, int status, String code, String what) {
         assertEquals(status, response.status(), () -> what + ": " + response.body());
         String contentType = response.header("content-type");
         assertNotNull(contentType, what);
