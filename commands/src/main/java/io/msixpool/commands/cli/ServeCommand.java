@@ -53,6 +53,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "connections served at once; beyond them /healthz still answers and anything else"
+                    + " gets 503 (default: 10000, or half the open-file limit when that is lower)")
+    Integer maxConnections;
+
     @Spec
     CommandSpec spec;
 
@@ -61,12 +66,16 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, not " + port);
         }
+        if (maxConnections != null && maxConnections < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections must be at least 1, not " + maxConnections);
+        }
         requireListenable();
         Tokens tokens = loadTokens();
         Engine engine = Engine.openWatchable(store.location());
         BusServer server;
         try {
-            server = BusServer.start(engine, tokens, bind, port);
+            server = BusServer.start(engine, tokens, bind, port,
+                    maxConnections != null ? maxConnections : BusServer.defaultMaxConnections());
         } catch (RuntimeException cannotListen) {
             engine.close();
             // Taken between the check and now: said the same way.

@@ -75,6 +75,15 @@ final class BusRoutes {
             return Responses.error(response, ApiError.badRequest("the URL is malformed: a '%' must be followed by"
                     + " two hexadecimal digits (" + malformed.getMessage() + ")"));
         }
+        if (ConnectionGate.overLimit(request)) {
+            // Beyond the connection limit: one answer, then the connection closes (health as usual).
+            response.keepAlive(false);
+            if (!path.equals("/healthz")) {
+                response.header("Retry-After", "1");
+                return Responses.error(response, ApiError.unavailable("too many connections are open; "
+                        + "try again, or reuse a kept-alive connection"));
+            }
+        }
         if (path.equals("/healthz")) {
             if (request.method().name().equals("GET")) {
                 return health(response);
@@ -94,6 +103,7 @@ final class BusRoutes {
         if (caller.isEmpty()) {
             return Responses.error(response, ApiError.unauthorized());
         }
+        ConnectionGate.authenticated(request);
         if (route.operatorsOnly() && !caller.get().role().maySendCommands()) {
             return Responses.error(response, ApiError.forbidden(caller.get(), route.action()));
         }

@@ -59,9 +59,10 @@ public final class BusServer implements AutoCloseable {
     private final DisposableServer server;
     private volatile boolean draining;
 
-    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
+    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, ConnectionGate.Limits limits) {
         this.engine = engine;
         this.health = new HealthCheck(engine);
+        ConnectionGate gate = new ConnectionGate(limits);
         BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
         this.server = HttpServer.create()
                 .host(host)
@@ -70,6 +71,7 @@ public final class BusServer implements AutoCloseable {
                 // Slow clients: a request whose bytes stop coming, or that takes too long in all,
                 // is cut off instead of holding a connection forever.
                 .doOnChannelInit((observer, channel, remote) -> {
+                    gate.admit(channel);
                     HeadTimeout.install(channel, timeouts.head());
                     CodecRefusals.install(channel);
                 })
@@ -82,11 +84,22 @@ public final class BusServer implements AutoCloseable {
     }
 
     public static BusServer start(Engine engine, Tokens tokens, String host, int port) {
-        return start(engine, tokens, host, port, Timeouts.DEFAULT);
+        return start(engine, tokens, host, port, defaultMaxConnections());
     }
 
-    static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
-        return new BusServer(engine, tokens, host, port, timeouts);
+    /** With at most {@code maxConnections} connections served at once (docs/http.md "Connections"). */
+    public static BusServer start(Engine engine, Tokens tokens, String host, int port, int maxConnections) {
+        return start(engine, tokens, host, port, Timeouts.DEFAULT,
+                new ConnectionGate.Limits(maxConnections, ConnectionGate.Limits.UNAUTHENTICATED));
+    }
+
+    static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, ConnectionGate.Limits limits) {
+        return new BusServer(engine, tokens, host, port, timeouts, limits);
+    }
+
+    /** The connection limit {@code msix serve} takes without {@code --max-connections}. */
+    public static int defaultMaxConnections() {
+        return ConnectionGate.Limits.defaultMaxConnections();
     }
 
     public InetSocketAddress address() {

@@ -190,7 +190,9 @@ public sealed interface StoreLocation {
 
     record Postgres(String url) implements StoreLocation {
         /** How long a caller waits for a connection before the store counts as unreachable. */
-        public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(1);
+        public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(2);
+        /** Connections a writing engine keeps open: its 8 group-commit writers, the watch feed, the health probe. */
+        private static final int WRITER_CONNECTIONS = 10;
 
         /** Reading and writing alike: PostgreSQL serves any number of processes. */
         @Override
@@ -199,8 +201,14 @@ public sealed interface StoreLocation {
             // A server that is down, restarting or unreachable must be said within a second or two
             // (a 503 that clients retry), not after Hikari's default 30 s wait for a connection
             // (docs/http.md "When the store is down"). Under normal load a connection is free in
-            // milliseconds, so a wait of a second means the store is in trouble.
+            // milliseconds, so a wait of seconds means the store is in trouble...
             config.setConnectionTimeout(UNREACHABLE_AFTER.toMillis());
+            // ...provided the connections a writer needs exist before they are asked for: its
+            // group-commit writers, the watch feed and the health probe at once, made when the pool
+            // starts rather than one by one under the first burst of commands.
+            if (access == Access.WRITE) {
+                config.setMinimumIdle(WRITER_CONNECTIONS);
+            }
             config.setValidationTimeout(UNREACHABLE_AFTER.toMillis() * 3 / 4);
             config.addDataSourceProperty("connectTimeout", "2"); // seconds: a host that drops packets
             config.addDataSourceProperty("socketTimeout", "30"); // seconds: a server that stopped answering

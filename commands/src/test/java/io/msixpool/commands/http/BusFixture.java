@@ -57,10 +57,14 @@ final class BusFixture implements AutoCloseable {
 
     /** A server on a given store (as {@code --store} takes it), for a test that controls the store's server. */
     static BusFixture startOn(TestStores.Kind kind, String store, BusServer.Timeouts timeouts) {
+        return startOn(kind, store, timeouts, ConnectionGate.Limits.forThisMachine());
+    }
+
+    static BusFixture startOn(TestStores.Kind kind, String store, BusServer.Timeouts timeouts, ConnectionGate.Limits limits) {
         Tokens tokens = Tokens.read(tokensFile());
         Engine engine = Engine.openWatchable(StoreLocation.parse(store));
         try {
-            return new BusFixture(kind, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts));
+            return new BusFixture(kind, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts, limits));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
