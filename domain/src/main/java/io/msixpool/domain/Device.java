@@ -16,10 +16,6 @@ import io.msixpool.domain.command.ReleaseVectors;
 import io.msixpool.domain.command.SetNumVfs;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
-import io.msixpool.domain.state.Invariants;
-import io.msixpool.domain.state.Violation;
-import java.util.List;
-import java.util.Optional;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.MetaData;
@@ -129,18 +125,15 @@ public class Device {
         return decide(command);
     }
 
-    /** Shape was checked on construction; then the duplicate check, then the command's own rules. */
     private Decision decide(DeviceCommand command) {
-        String digest = command.commandId() == null ? null : CommandDigest.of(command);
-        Decision decision = (digest == null ? Optional.<Decision>empty() : recentCommands.recall(command.commandId(), digest))
-                .orElseGet(() -> DeviceRules.decide(state, command));
+        Decision decision = DeviceDecisions.decide(state, recentCommands, command);
         if (decision instanceof Decision.Refused refused) {
             // A device that does not exist yet is Axon's empty aggregate, made for this command: see ROLLBACK.
             throw new Rejection(refused, !state.known());
         }
-        MetaData metaData = digest == null
+        MetaData metaData = command.commandId() == null
                 ? MetaData.emptyInstance()
-                : MetaData.with(COMMAND_ID, command.commandId()).and(COMMAND_DIGEST, digest);
+                : MetaData.with(COMMAND_ID, command.commandId()).and(COMMAND_DIGEST, CommandDigest.of(command));
         decision.events().forEach(event -> AggregateLifecycle.apply(event, metaData));
         return decision;
     }
@@ -150,16 +143,15 @@ public class Device {
         return state;
     }
 
+    /** The retry memory, copied: for a dry run's draft, which must not change this aggregate's. */
+    RecentCommands recentCommandsCopy() {
+        return recentCommands.copy();
+    }
+
     @EventSourcingHandler
     void on(DeviceEvent event, MetaData metaData) {
         device = event.device();
-        state = state.evolve(event);
-        List<Violation> broken = Invariants.violationsAfter(state, event);
-        if (!broken.isEmpty()) {
-            throw new InvariantViolated("after " + event + ": " + broken);
-        }
-        if (metaData.get(COMMAND_ID) instanceof String id && metaData.get(COMMAND_DIGEST) instanceof String digest) {
-            recentCommands.remember(id, digest);
-        }
+        state = DeviceDecisions.evolve(state, event);
+        DeviceDecisions.remember(recentCommands, metaData);
     }
 }

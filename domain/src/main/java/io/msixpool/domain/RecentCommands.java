@@ -31,6 +31,10 @@ public final class RecentCommands {
         return entries;
     }
 
+    RecentCommands copy() {
+        return new RecentCommands(entries());
+    }
+
     public void remember(String commandId, String digest) {
         digestById.remember(commandId, digest);
     }

@@ -1,8 +1,10 @@
 package io.msixpool.projections;
 
 import io.msixpool.domain.Device;
+import io.msixpool.domain.DeviceDraft;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
@@ -22,12 +24,26 @@ public final class DeviceStates {
         return fold(eventStore.readEvents(device));
     }
 
+    /** The device as the rules decide on it (pools and retry memory), for a dry run. */
+    public DeviceDraft loadDraft(String device) {
+        return draftOf(eventStore.readEvents(device));
+    }
+
     public static DeviceState fold(DomainEventStream stream) {
-        DeviceState state = DeviceState.EMPTY;
+        return draftOf(stream).state();
+    }
+
+    /** The one fold of a stored device: a snapshot replaces what came before it, events evolve it. */
+    private static DeviceDraft draftOf(DomainEventStream stream) {
+        DeviceDraft draft = DeviceDraft.empty();
         while (stream.hasNext()) {
-            Object payload = stream.next().getPayload();
-            state = payload instanceof Device snapshot ? snapshot.state() : state.evolve((DeviceEvent) payload);
+            DomainEventMessage<?> message = stream.next();
+            if (message.getPayload() instanceof Device snapshot) {
+                draft = DeviceDraft.of(snapshot);
+            } else {
+                draft.take((DeviceEvent) message.getPayload(), message.getMetaData());
+            }
         }
-        return state;
+        return draft;
     }
 }

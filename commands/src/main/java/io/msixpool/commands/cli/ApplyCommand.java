@@ -1,5 +1,6 @@
 package io.msixpool.commands.cli;
 
+import io.msixpool.commands.engine.DryRun;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.CommandReader;
@@ -60,11 +61,22 @@ final class ApplyCommand implements Callable<Integer> {
         return Envelope.actorNameOf("cli:" + user);
     }
 
+    @Option(names = "--dry-run",
+            description = "decide each line as it would be decided now, after the lines before it, and record"
+                    + " nothing: each result gets \"dryRun\":true; the store is only read (a running serve may write it)")
+    boolean dryRun;
+
     @Override
     public Integer call() throws IOException {
         CommandReader reader = new CommandReader();
         PrintWriter out = spec.commandLine().getOut();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (dryRun) {
+            try (Engine engine = store.openReader()) {
+                tryAll(engine.dryRun(), reader, in, out);
+            }
+            return 0;
+        }
         try (Engine engine = store.openWriter()) {
             for (List<String> lines = nextLines(in); !lines.isEmpty(); lines = nextLines(in)) {
                 decideInOrder(engine, reader, lines, out);
@@ -93,6 +105,23 @@ final class ApplyCommand implements Callable<Integer> {
 
     private void decideAll(Engine engine, List<DeviceCommand> commands, PrintWriter out) {
         engine.decideInGroups(commands, actor, outcomes -> write(out, outcomes));
+    }
+
+    /** A dry run of every line, one result each, in order, against the state the lines before it left. */
+    private static void tryAll(DryRun run, CommandReader reader, BufferedReader in, PrintWriter out) throws IOException {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Outcome outcome;
+            try {
+                outcome = run.tryCommand(reader.read(line));
+            } catch (BadRequest bad) {
+                outcome = new Outcome.Rejected(RejectionCode.BAD_REQUEST, bad.getMessage());
+            }
+            out.println(outcome.toDryRunJsonLine());
+            out.flush();
+        }
     }
 
     /** Nothing more is decided once results can no longer reach the client. */

@@ -6,6 +6,7 @@ import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.store.StoreLocation.Access;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.command.DeviceCommand;
+import io.msixpool.projections.DeviceStates;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.Upcasters;
@@ -171,6 +172,11 @@ public final class Engine implements AutoCloseable {
             groupCommitter = new GroupCommitter(groupCommit, writers);
         }
         return groupCommitter;
+    }
+
+    /** A dry run on the store as it is now: see {@link DryRun}. It reads the store; it never writes. */
+    public DryRun dryRun() {
+        return new DryRun(new DeviceStates(axon().eventStore()));
     }
 
     public Optional<PoolView> pool(String device) {

@@ -41,6 +41,16 @@ final class BusMetrics {
         }
     }
 
+    /** A dry run, counted apart from decisions: it decided nothing. */
+    void triedOnly(Outcome outcome) {
+        String result = switch (outcome) {
+            case Outcome.Accepted accepted -> accepted.duplicate() ? "duplicate" : "accepted";
+            case Outcome.Rejected rejected -> "rejected";
+        };
+        Counter.builder("msix.dry.runs").description("commands tried with dryRun=true, by the result they would have had")
+                .tag("result", result).register(registry).increment();
+    }
+
     void badRequest() {
         count("bad_request", "BAD_REQUEST");
     }

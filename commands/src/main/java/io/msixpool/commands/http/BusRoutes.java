@@ -1,15 +1,11 @@
 package io.msixpool.commands.http;
 
-import io.msixpool.commands.engine.CommandNotTaken;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
-import io.msixpool.commands.store.StoreOutage;
 import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.CommandReader;
 import io.msixpool.commands.wire.Json;
-import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.Shape;
-import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolView;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,7 +43,7 @@ final class BusRoutes {
     private final CommandReader reader;
     private final BusMetrics metrics;
     private final BusServer server;
-    private final RateLimitedLog readFailures = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+    private final CommandEndpoint commands;
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -56,6 +51,7 @@ final class BusRoutes {
         this.reader = reader;
         this.metrics = metrics;
         this.server = server;
+        this.commands = new CommandEndpoint(engine, tokens, reader, metrics, server);
     }
 
     /** One endpoint: its method, whether only operators may call it, and what it does. */
@@ -112,7 +108,7 @@ final class BusRoutes {
 
     private Route routeOf(String path, QueryStringDecoder uri) {
         if (path.equals("/v1/commands")) {
-            return new Route("POST", true, "send commands", this::command);
+            return new Route("POST", true, "send commands", (request, response) -> commands.handle(request, response, uri));
         }
         if (path.equals("/v1/events")) {
             return new Route("GET", false, "read events", (request, response) -> events(uri, response));
@@ -143,75 +139,10 @@ final class BusRoutes {
         };
     }
 
-    private static String bearerToken(HttpServerRequest request) {
-        String header = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return header.substring(7).trim();
-    }
-
     private Mono<Void> health(HttpServerResponse response) {
         return server.health().storeAnswers().flatMap(answers -> answers
                 ? Responses.json(response, 200, "{\"ok\":true}")
                 : Responses.error(response, ApiError.unavailable("the store does not answer")));
-    }
-
-    // ---- POST /v1/commands
-
-    private Mono<Void> command(HttpServerRequest request, HttpServerResponse response) {
-        Caller caller = tokens.authenticate(bearerToken(request)).orElseThrow();
-        return CommandBody.read(request)
-                .flatMap(text -> {
-                    DeviceCommand command;
-                    try {
-                        command = reader.read(text);
-                    } catch (BadRequest bad) {
-                        metrics.badRequest();
-                        return Responses.error(response, ApiError.badRequest(bad.getMessage()));
-                    }
-                    if (server.draining()) {
-                        return Responses.error(response, ApiError.unavailable("the server is shutting down; "
-                                + "send the command to another node or again later"));
-                    }
-                    return decide(command, caller).flatMap(outcome -> Responses.json(
-                            response, outcome instanceof Outcome.Rejected ? 422 : 200, outcome.toJsonLine()));
-                })
-                .onErrorResume(CommandBody.Refused.class, refused -> {
-                    if (refused.error.status() == 408
-                            || (refused.error.status() == 413 && !CommandBody.worthDraining(request))) {
-                        response.keepAlive(false); // the rest of the body is not read: close after answering
-                    }
-                    return Responses.error(response, refused.error);
-                })
-                // The client left (mid-body, or before its answer): nobody to answer, and no engine failure.
-                .onErrorResume(AbortedException.class, gone -> Mono.empty())
-                // Overload or a stop: nothing was decided, so this is no unknown outcome but a 503 to retry.
-                .onErrorResume(CommandNotTaken.class, notTaken -> {
-                    response.header("Retry-After", "1");
-                    return Responses.error(response, ApiError.unavailable(notTaken.getMessage()));
-                })
-                .onErrorResume(failure -> !(failure instanceof CommandBody.Refused), failure -> {
-                    LOG.error("a command failed in the engine; its outcome is unknown", failure);
-                    return Responses.error(response, ApiError.internal("the engine failed while deciding; the "
-                            + "outcome is unknown: send the command again with the same commandId"));
-                });
-    }
-
-    /**
-     * Decides to the end once started: the engine's group-commit writer completes the decision
-     * whatever becomes of the request, so a client leaving cancels only the wait for the answer
-     * (the Mono here), never the command halfway.
-     */
-    private Mono<Outcome> decide(DeviceCommand command, Caller caller) {
-        long start = System.nanoTime();
-        CompletableFuture<Outcome> decision = server.tracked(engine.submitGrouped(command, caller.name())
-                .whenComplete((outcome, failure) -> {
-                    if (outcome != null) {
-                        metrics.decided(outcome, Duration.ofNanos(System.nanoTime() - start));
-                    }
-                }));
-        return Mono.fromFuture(decision, true);
     }
 
     // ---- GET /v1/devices/{device}/pool and /pool/watch
@@ -220,25 +151,7 @@ final class BusRoutes {
         return blocking(() -> engine.pool(device)).flatMap(view -> view.isPresent()
                 ? Responses.json(response, 200, Json.write(view.get()))
                 : Responses.error(response, ApiError.unknownDevice(device)))
-                .onErrorResume(failure -> readFailed(response, failure));
-    }
-
-    /**
-     * A store read that failed: 503 when the store could not be reached (the client tries again),
-     * else 500; JSON either way, and one log line, never a stack trace per request.
-     */
-    private Mono<Void> readFailed(HttpServerResponse response, Throwable failure) {
-        if (failure instanceof AbortedException) {
-            return Mono.empty(); // the client left
-        }
-        if (StoreOutage.nothingRecorded(failure)) {
-            readFailures.warn("a read found the store unreachable: " + StoreOutage.reason(failure));
-            response.header("Retry-After", "1");
-            return Responses.error(response, ApiError.unavailable("the store cannot be reached ("
-                    + StoreOutage.reason(failure) + "); try again"));
-        }
-        readFailures.warn("a store read failed: " + failure);
-        return Responses.error(response, ApiError.internal("reading the store failed: " + failure.getMessage()));
+                .onErrorResume(failure -> StoreReads.failed(response, failure));
     }
 
     private Mono<Void> watch(String device, HttpServerResponse response) {
@@ -248,7 +161,7 @@ final class BusRoutes {
                         ResponseTypes.instanceOf(PoolView.class));
         return blocking(() -> subscription.initialResult().block()).onErrorResume(failure -> {
             subscription.close();
-            return readFailed(response, failure).then(Mono.empty());
+            return StoreReads.failed(response, failure).then(Mono.empty());
         }).flatMap(initial -> {
             if (initial.isEmpty()) {
                 subscription.close();
@@ -298,10 +211,10 @@ final class BusRoutes {
                 return lines.limit(limit).map(line -> line + "\n").collect(Collectors.joining());
             }
         }).flatMap(lines -> Responses.send(response, 200, Responses.JSON_LINES, lines))
-                .onErrorResume(failure -> readFailed(response, failure));
+                .onErrorResume(failure -> StoreReads.failed(response, failure));
     }
 
-    private static long parameter(QueryStringDecoder uri, String name, long min, long max, long absent) throws BadRequest {
+    static long parameter(QueryStringDecoder uri, String name, long min, long max, long absent) throws BadRequest {
         List<String> values = uri.parameters().get(name);
         if (values == null || values.isEmpty()) {
             return absent;
@@ -319,6 +232,14 @@ final class BusRoutes {
 
     /** Store reads block: on a worker, detached so that a client leaving never interrupts one. */
     private <T> Mono<T> blocking(Callable<T> read) {
-        return Mono.fromFuture(server.tracked(Mono.fromCallable(read).subscribeOn(server.workers())).toFuture(), true);
+        return server.onWorker(read);
+    }
+
+    static String bearerToken(HttpServerRequest request) {
+        String header = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return header.substring(7).trim();
     }
 }

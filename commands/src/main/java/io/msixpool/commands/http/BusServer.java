@@ -144,6 +144,11 @@ public final class BusServer implements AutoCloseable {
         return work.whenComplete((result, failure) -> inFlight.decrementAndGet());
     }
 
+    /** A blocking store read on a worker, counted as in flight and detached, so that a client leaving never interrupts one. */
+    <T> Mono<T> onWorker(java.util.concurrent.Callable<T> read) {
+        return Mono.fromFuture(tracked(Mono.fromCallable(read).subscribeOn(workers).toFuture()), true);
+    }
+
     /** Runs {@code work} counted as in flight, so that closing waits for it. */
     <T> Mono<T> tracked(Mono<T> work) {
         return Mono.defer(() -> {

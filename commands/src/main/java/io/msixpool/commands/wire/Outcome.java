@@ -15,6 +15,11 @@ public sealed interface Outcome {
         return toJson().toString();
     }
 
+    /** The result of a dry run: the same object, and {@code "dryRun":true} last (docs/wire.md "Dry runs"). */
+    default String toDryRunJsonLine() {
+        return toJson().put("dryRun", true).toString();
+    }
+
     /**
      * True when the command left its mark or found one: it recorded events, or it was a duplicate of
      * a command that did. False for rejections and accepted no-ops, which record nothing and which a
