@@ -7,6 +7,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -58,10 +59,11 @@ public final class BusServer implements AutoCloseable {
     private final DisposableServer server;
     private volatile boolean draining;
 
-    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
+    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, Optional<ServerTls> tls) {
         this.engine = engine;
         BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
-        this.server = HttpServer.create()
+        HttpServer plain = HttpServer.create();
+        this.server = tls.map(secure -> secure.applyTo(plain)).orElse(plain)
                 .host(host)
                 .port(port)
                 .channelGroup(connections)
@@ -77,11 +79,16 @@ public final class BusServer implements AutoCloseable {
     }
 
     public static BusServer start(Engine engine, Tokens tokens, String host, int port) {
-        return start(engine, tokens, host, port, Timeouts.DEFAULT);
+        return start(engine, tokens, host, port, Optional.empty());
+    }
+
+    /** Over HTTPS when {@code tls} is given, plain HTTP when not. */
+    public static BusServer start(Engine engine, Tokens tokens, String host, int port, Optional<ServerTls> tls) {
+        return new BusServer(engine, tokens, host, port, Timeouts.DEFAULT, tls);
     }
 
     static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
-        return new BusServer(engine, tokens, host, port, timeouts);
+        return new BusServer(engine, tokens, host, port, timeouts, Optional.empty());
     }
 
     public InetSocketAddress address() {
