@@ -43,8 +43,9 @@ final class PemFiles {
             if (block.label().equals("CERTIFICATE")) {
                 certificates.add(certificate(file, option, block));
             } else if (block.label().endsWith("PRIVATE KEY")) {
+                // Refused even beside certificates: a certificate file is handed around, a key must not be.
                 throw problem(option, file, "holds a private key, where certificates were expected"
-                        + " (--tls-cert and --tls-key swapped?)");
+                        + " (--tls-cert and --tls-key swapped? the key goes in its own file, for --tls-key)");
             }
         }
         if (certificates.isEmpty()) {
@@ -132,7 +133,7 @@ final class PemFiles {
         return blocks;
     }
 
-    static IllegalArgumentException problem(String option, Path file, String what) {
+    private static IllegalArgumentException problem(String option, Path file, String what) {
         return new IllegalArgumentException(option + " " + file + " " + what);
     }
 }
