@@ -2,6 +2,7 @@ package io.msixpool.commands.cli;
 
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.http.BusServer;
+import io.msixpool.commands.http.ServerTls;
 import io.msixpool.commands.http.Tokens;
 import io.msixpool.commands.store.StoreLocation;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,10 +32,21 @@ import picocli.CommandLine.Model.CommandSpec;
                 "gracefully: commands already received are decided and answered first, then the store",
                 "is closed.",
                 "",
-                "Example:",
+                "It listens on loopback by default. Another --bind address needs HTTPS (--tls-cert and",
+                "--tls-key), or --insecure on a network you trust: plain HTTP would carry the tokens in",
+                "clear. With --tls-client-ca, only clients holding a certificate signed by that CA can",
+                "connect (mutual TLS); the certificate admits the connection, the bearer token still",
+                "names the caller and its role (docs/http.md, \"TLS\").",
+                "",
+                "Examples:",
                 "  msix serve --store ./store",
                 "  curl -H \"Authorization: Bearer $(jq -r '.[0].token' ./store/tokens.json)\" \\",
-                "       http://127.0.0.1:7070/v1/devices/bf3-a/pool"})
+                "       http://127.0.0.1:7070/v1/devices/bf3-a/pool",
+                "",
+                "  msix serve --store ./store --bind 0.0.0.0 --tls-cert server.pem --tls-key server.key \\",
+                "       --tls-client-ca clients-ca.pem",
+                "  curl --cacert ca.pem --cert client.pem --key client.key -H \"Authorization: Bearer ...\" \\",
+                "       https://bus.example:7070/v1/devices/bf3-a/pool"})
 final class ServeCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 7070;
 
@@ -46,7 +59,8 @@ final class ServeCommand implements Callable<Integer> {
     Path tokensFile;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "address to listen on (default: ${DEFAULT-VALUE}, this machine only)")
+            description = "address to listen on (default: ${DEFAULT-VALUE}, this machine only); an address"
+                    + " other than loopback needs --tls-cert and --tls-key, or --insecure")
     String bind;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT,
@@ -57,6 +71,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "connections served at once; beyond them /healthz still answers and anything else"
                     + " gets 503 (default: 10000, or half the open-file limit when that is lower)")
     Integer maxConnections;
+
+    @Mixin
+    TlsOptions tls;
 
     @Spec
     CommandSpec spec;
@@ -69,13 +86,16 @@ final class ServeCommand implements Callable<Integer> {
         if (maxConnections != null && maxConnections < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-connections must be at least 1, not " + maxConnections);
         }
-        requireListenable();
+        tls.requireConsistent();
+        InetSocketAddress address = requireListenable();
+        tls.requireSafe(address.getAddress(), bind);
+        Optional<ServerTls> secure = tls.load();
         Tokens tokens = loadTokens();
         Engine engine = Engine.openWatchable(store.location());
         BusServer server;
         try {
             server = BusServer.start(engine, tokens, bind, port,
-                    maxConnections != null ? maxConnections : BusServer.defaultMaxConnections());
+                    maxConnections != null ? maxConnections : BusServer.defaultMaxConnections(), secure);
         } catch (RuntimeException cannotListen) {
             engine.close();
             // Taken between the check and now: said the same way.
@@ -89,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         // The JVM runs shutdown hooks on SIGINT (Ctrl-C), SIGTERM and SIGHUP alike.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "msix-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("listening on http://" + urlHost(server.address().getHostString()) + ":" + server.address().getPort());
+        out.println("listening on " + (secure.isPresent() ? "https" : "http") + "://" + urlHost(server.address().getHostString()) + ":" + server.address().getPort());
         out.flush();
         server.awaitClose();
         return 0;
@@ -99,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
      * Refuses, as a usage error, an address and port it cannot listen on, before the store or a
      * tokens file is created: a port in use is the caller's to change, not a failure of the engine.
      */
-    private void requireListenable() {
+    private InetSocketAddress requireListenable() {
         InetSocketAddress address = new InetSocketAddress(bind, port);
         if (address.isUnresolved()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -108,6 +128,7 @@ final class ServeCommand implements Callable<Integer> {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true); // as the server itself binds: a port in TIME_WAIT is free
             probe.bind(address);
+            return address;
         } catch (BindException taken) {
             throw cannotListen(taken);
         } catch (IOException other) {

@@ -7,6 +7,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -59,12 +60,14 @@ public final class BusServer implements AutoCloseable {
     private final DisposableServer server;
     private volatile boolean draining;
 
-    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, ConnectionGate.Limits limits) {
+    private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, ConnectionGate.Limits limits,
+                      Optional<ServerTls> tls) {
         this.engine = engine;
         this.health = new HealthCheck(engine);
         ConnectionGate gate = new ConnectionGate(limits);
         BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
-        this.server = HttpServer.create()
+        HttpServer plain = HttpServer.create();
+        this.server = tls.map(secure -> secure.applyTo(plain)).orElse(plain)
                 .host(host)
                 .port(port)
                 .channelGroup(connections)
@@ -84,17 +87,22 @@ public final class BusServer implements AutoCloseable {
     }
 
     public static BusServer start(Engine engine, Tokens tokens, String host, int port) {
-        return start(engine, tokens, host, port, defaultMaxConnections());
+        return start(engine, tokens, host, port, defaultMaxConnections(), Optional.empty());
     }
 
-    /** With at most {@code maxConnections} connections served at once (docs/http.md "Connections"). */
-    public static BusServer start(Engine engine, Tokens tokens, String host, int port, int maxConnections) {
+    /**
+     * Over HTTPS when {@code tls} is given, plain HTTP when not, with at most {@code maxConnections}
+     * connections served at once (docs/http.md "Connections").
+     */
+    public static BusServer start(Engine engine, Tokens tokens, String host, int port, int maxConnections,
+                                  Optional<ServerTls> tls) {
         return start(engine, tokens, host, port, Timeouts.DEFAULT,
-                new ConnectionGate.Limits(maxConnections, ConnectionGate.Limits.UNAUTHENTICATED));
+                new ConnectionGate.Limits(maxConnections, ConnectionGate.Limits.UNAUTHENTICATED), tls);
     }
 
-    static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, ConnectionGate.Limits limits) {
-        return new BusServer(engine, tokens, host, port, timeouts, limits);
+    static BusServer start(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts,
+                           ConnectionGate.Limits limits, Optional<ServerTls> tls) {
+        return new BusServer(engine, tokens, host, port, timeouts, limits, tls);
     }
 
     /** The connection limit {@code msix serve} takes without {@code --max-connections}. */

@@ -107,7 +107,8 @@ class ServeProcessTest {
 
         byte[] written = Files.readAllBytes(tokensFile);
         int port = freePort();
-        try (ServeNode node = ServeNode.start("--store", store, "--bind", "0.0.0.0", "--port", Integer.toString(port))) {
+        try (ServeNode node = ServeNode.start("--store", store, "--bind", "0.0.0.0", "--port", Integer.toString(port),
+                "--insecure")) {
             assertEquals(port, node.port(), "--port is the port it listens on");
             URI listening = URI.create("http://" + node.host() + ":" + node.port());
             assertEquals(port, listening.getPort(), "the listening line is a URL: " + listening);

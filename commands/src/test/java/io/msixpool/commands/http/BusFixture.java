@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A real {@link BusServer} on a free loopback port over a fresh real store, with a tokens file of one
@@ -39,12 +41,13 @@ final class BusFixture implements AutoCloseable {
     final TestStores.Kind kind;
     final BusServer server;
     final URI base;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http;
 
-    private BusFixture(TestStores.Kind kind, BusServer server) {
+    private BusFixture(TestStores.Kind kind, BusServer server, String scheme, HttpClient http) {
         this.kind = kind;
         this.server = server;
-        this.base = URI.create("http://127.0.0.1:" + server.address().getPort());
+        this.base = URI.create(scheme + "://127.0.0.1:" + server.address().getPort());
+        this.http = http;
     }
 
     static BusFixture start(TestStores.Kind kind) {
@@ -61,10 +64,21 @@ final class BusFixture implements AutoCloseable {
     }
 
     static BusFixture startOn(TestStores.Kind kind, String store, BusServer.Timeouts timeouts, ConnectionGate.Limits limits) {
-        Tokens tokens = Tokens.read(tokensFile());
+        return start(store, engine -> BusServer.start(engine, Tokens.read(tokensFile()), "127.0.0.1", 0, timeouts, limits,
+                Optional.empty()), kind, "http", HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** Over HTTPS with {@code tls}; {@link #http} is {@code client}, set up to trust the server. */
+    static BusFixture startTls(TestStores.Kind kind, ServerTls tls, HttpClient client) {
+        return start(TestStores.fresh(kind), engine -> BusServer.start(engine, Tokens.read(tokensFile()), "127.0.0.1", 0,
+                BusServer.Timeouts.DEFAULT, ConnectionGate.Limits.forThisMachine(), Optional.of(tls)), kind, "https", client);
+    }
+
+    private static BusFixture start(String store, Function<Engine, BusServer> serve, TestStores.Kind kind, String scheme,
+                                    HttpClient client) {
         Engine engine = Engine.openWatchable(StoreLocation.parse(store));
         try {
-            return new BusFixture(kind, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts, limits));
+            return new BusFixture(kind, serve.apply(engine), scheme, client);
         } catch (RuntimeException e) {
             engine.close();
             throw e;

@@ -31,23 +31,25 @@ import java.util.stream.Collectors;
 
 /**
  * One {@code msix serve} as a real child process: started on the test class path, ready once it printed
- * {@code listening on http://HOST:PORT}, its standard error kept in a file, stopped with SIGTERM. Carries
- * a plain HTTP/1.1 client for its bus.
+ * {@code listening on http://HOST:PORT} (or https), its standard error kept in a file, stopped with SIGTERM.
+ * Carries a plain HTTP/1.1 client for its bus.
  */
 public final class ServeNode implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening on http://(.+):(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?)://(.+):(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
     private final Path err;
+    private final String scheme;
     private final String host;
     private final int port;
     private final HttpClient http;
 
-    private ServeNode(Process process, Path err, String host, int port) {
+    private ServeNode(Process process, Path err, String scheme, String host, int port) {
         this.process = process;
         this.err = err;
+        this.scheme = scheme;
         this.host = host;
         this.port = port;
         this.http = client();
@@ -89,7 +91,7 @@ public final class ServeNode implements AutoCloseable {
             reader.start();
             try {
                 Matcher matcher = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                return new ServeNode(process, err, matcher.group(1), Integer.parseInt(matcher.group(2)));
+                return new ServeNode(process, err, matcher.group(1), matcher.group(2), Integer.parseInt(matcher.group(3)));
             } catch (Exception notListening) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
@@ -103,6 +105,11 @@ public final class ServeNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code http}, or {@code https} for a node started with {@code --tls-cert}. */
+    public String scheme() {
+        return scheme;
     }
 
     /** The host as printed in the listening line. */
@@ -119,7 +126,7 @@ public final class ServeNode implements AutoCloseable {
     }
 
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(scheme + "://127.0.0.1:" + port + path);
     }
 
     /** POST /v1/commands with {@code command} as the body. */
