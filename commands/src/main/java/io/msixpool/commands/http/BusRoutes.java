@@ -47,6 +47,7 @@ final class BusRoutes {
     private final CommandReader reader;
     private final BusMetrics metrics;
     private final BusServer server;
+    private final String openApi = OpenApiDocument.text();
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -73,12 +74,12 @@ final class BusRoutes {
             return Responses.error(response, ApiError.badRequest("the URL is malformed: a '%' must be followed by"
                     + " two hexadecimal digits (" + malformed.getMessage() + ")"));
         }
-        if (path.equals("/healthz")) {
-            if (request.method().name().equals("GET")) {
-                return health(response);
+        if (path.equals("/healthz") || path.equals(OpenApiDocument.PATH)) {
+            if (!request.method().name().equals("GET")) {
+                response.header(HttpHeaderNames.ALLOW, "GET");
+                return Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
             }
-            response.header(HttpHeaderNames.ALLOW, "GET");
-            return Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
+            return path.equals("/healthz") ? health(response) : Responses.send(response, 200, Responses.JSON, openApi);
         }
         Route route = routeOf(path, uri);
         if (route == null) {
