@@ -44,6 +44,7 @@ final class BusRoutes {
     private final BusMetrics metrics;
     private final BusServer server;
     private final CommandEndpoint commands;
+    private final String openApi = OpenApiDocument.text();
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -75,17 +76,16 @@ final class BusRoutes {
             // Beyond the connection limit: one answer, then the connection closes (health as usual).
             response.keepAlive(false);
             if (!path.equals("/healthz")) {
-                response.header("Retry-After", "1");
-                return Responses.error(response, ApiError.unavailable("too many connections are open; "
+                return Responses.unavailable(response, ApiError.unavailable("too many connections are open; "
                         + "try again, or reuse a kept-alive connection"));
             }
         }
-        if (path.equals("/healthz")) {
-            if (request.method().name().equals("GET")) {
-                return health(response);
+        if (path.equals("/healthz") || path.equals(OpenApiDocument.PATH)) {
+            if (!request.method().name().equals("GET")) {
+                response.header(HttpHeaderNames.ALLOW, "GET");
+                return Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
             }
-            response.header(HttpHeaderNames.ALLOW, "GET");
-            return Responses.error(response, ApiError.methodNotAllowed(request.method().name(), path, "GET"));
+            return path.equals("/healthz") ? health(response) : Responses.send(response, 200, Responses.JSON, openApi);
         }
         Route route = routeOf(path, uri);
         if (route == null) {
@@ -117,15 +117,22 @@ final class BusRoutes {
             return new Route("GET", false, "read metrics",
                     (request, response) -> Responses.send(response, 200, "text/plain; version=0.0.4", metrics.scrape()));
         }
-        Matcher pool = POOL.matcher(path);
+        // Segments are matched before they are decoded: /v1/devices/a%2Fb/pool names the device "a/b"
+        // (an invalid id: 400), not a path of more segments (404).
+        Matcher pool = POOL.matcher(uri.rawPath());
         if (pool.matches()) {
-            return new Route("GET", false, "read pools", onDevice(pool.group(1), this::pool));
+            return new Route("GET", false, "read pools", onDevice(decoded(pool.group(1)), this::pool));
         }
-        Matcher watch = WATCH.matcher(path);
+        Matcher watch = WATCH.matcher(uri.rawPath());
         if (watch.matches()) {
-            return new Route("GET", false, "watch pools", onDevice(watch.group(1), this::watch));
+            return new Route("GET", false, "watch pools", onDevice(decoded(watch.group(1)), this::watch));
         }
         return null;
+    }
+
+    /** A path segment decoded; the whole URL was decoded once already, so a malformed escape is not met here. */
+    private static String decoded(String segment) {
+        return QueryStringDecoder.decodeComponent(segment);
     }
 
     /** An endpoint of one device, whose id is checked (400) after the method, token and role. */
@@ -142,7 +149,7 @@ final class BusRoutes {
     private Mono<Void> health(HttpServerResponse response) {
         return server.health().storeAnswers().flatMap(answers -> answers
                 ? Responses.json(response, 200, "{\"ok\":true}")
-                : Responses.error(response, ApiError.unavailable("the store does not answer")));
+                : Responses.unavailable(response, ApiError.unavailable("the store does not answer")));
     }
 
     // ---- GET /v1/devices/{device}/pool and /pool/watch

@@ -53,7 +53,7 @@ final class CommandEndpoint {
                         return Responses.error(response, ApiError.badRequest(bad.getMessage()));
                     }
                     if (server.draining()) {
-                        return Responses.error(response, ApiError.unavailable("the server is shutting down; "
+                        return Responses.unavailable(response, ApiError.unavailable("the server is shutting down; "
                                 + "send the command to another node or again later"));
                     }
                     return dryRun
@@ -70,10 +70,8 @@ final class CommandEndpoint {
                 // The client left (mid-body, or before its answer): nobody to answer, and no engine failure.
                 .onErrorResume(AbortedException.class, gone -> Mono.empty())
                 // Overload, a stop or the store unreachable: nothing was decided, so this is a 503 to retry.
-                .onErrorResume(CommandNotTaken.class, notTaken -> {
-                    response.header("Retry-After", "1");
-                    return Responses.error(response, ApiError.unavailable(notTaken.getMessage()));
-                })
+                .onErrorResume(CommandNotTaken.class, notTaken ->
+                        Responses.unavailable(response, ApiError.unavailable(notTaken.getMessage())))
                 .onErrorResume(failure -> !(failure instanceof CommandBody.Refused), failure -> {
                     if (dryRun) {
                         return StoreReads.failed(response, failure); // a dry run records nothing: no unknown outcome

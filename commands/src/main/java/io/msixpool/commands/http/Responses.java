@@ -26,6 +26,12 @@ final class Responses {
         return json(response, error.status(), error.toJson());
     }
 
+    /** A 503: nothing was done, and {@code Retry-After} says when to try again. */
+    static Mono<Void> unavailable(HttpServerResponse response, ApiError error) {
+        response.header(HttpHeaderNames.RETRY_AFTER, "1");
+        return error(response, error);
+    }
+
     /**
      * Writes the answer from the connection's event loop, whichever thread decided it (a worker for
      * commands and store reads). Written from a worker, the answer could reach the client, and the

@@ -24,8 +24,7 @@ final class StoreReads {
         }
         if (StoreOutage.nothingRecorded(failure)) {
             LOG.warn("a read found the store unreachable: " + StoreOutage.reason(failure));
-            response.header("Retry-After", "1");
-            return Responses.error(response, ApiError.unavailable("the store cannot be reached ("
+            return Responses.unavailable(response, ApiError.unavailable("the store cannot be reached ("
                     + StoreOutage.reason(failure) + "); try again"));
         }
         LOG.warn("a store read failed: " + failure);

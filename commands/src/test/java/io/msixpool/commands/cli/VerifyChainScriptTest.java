@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.engine.EventLog;
 import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.commands.support.RepoFiles;
 import io.msixpool.commands.support.TestStores;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.command.DeviceCommand;
@@ -193,13 +194,7 @@ class VerifyChainScriptTest {
 
     /** docs/verify-chain.py, found from the module directory surefire runs in. */
     private static Path script() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("docs/verify-chain.py");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        return fail("docs/verify-chain.py not found above " + Path.of("").toAbsolutePath());
+        return RepoFiles.find("docs/verify-chain.py");
     }
 
     /**

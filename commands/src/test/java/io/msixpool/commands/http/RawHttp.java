@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** One raw HTTP/1.1 connection over a socket, for requests {@link java.net.http.HttpClient} cannot send. */
 final class RawHttp implements AutoCloseable {
@@ -119,24 +120,52 @@ final class RawHttp implements AutoCloseable {
     /** Reads one response with a Content-Length (every answer of the bus but a watch stream). */
     Response readResponse() {
         try {
-            String head = readHead();
-            String[] lines = head.split("\r\n");
-            String[] statusLine = lines[0].split(" ", 3);
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(lines[i].substring(colon + 1).trim());
-            }
-            int length = Integer.parseInt(headers.get("content-length").get(0));
-            byte[] body = in.readNBytes(length);
-            if (body.length != length) {
-                throw new IOException("the body ended after " + body.length + " of " + length + " bytes");
-            }
-            return new Response(Integer.parseInt(statusLine[1]), headers, new String(body, StandardCharsets.UTF_8));
+            Response head = parseHead(readHead());
+            int length = Integer.parseInt(head.header("content-length"));
+            return new Response(head.status(), head.headers(), new String(readBytes(length), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Reads one response however it is framed: no body (the answer to a HEAD), a Content-Length, or
+     * chunks up to the last one or until {@code enough} holds for the text read so far (a stream that
+     * does not end by itself, such as a watch).
+     */
+    Response readResponse(boolean bodiless, Predicate<String> enough) throws IOException {
+        Response head = parseHead(readHead());
+        if (bodiless) {
+            return head;
+        }
+        String length = head.header("content-length");
+        if (length != null) {
+            return new Response(head.status(), head.headers(),
+                    new String(readBytes(Integer.parseInt(length)), StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (!enough.test(body.toString(StandardCharsets.UTF_8))) {
+            String size = readLine();
+            int chunk = size == null ? 0 : Integer.parseInt(size.trim(), 16);
+            if (chunk == 0) {
+                break;
+            }
+            body.writeBytes(readBytes(chunk));
+            readLine(); // the CRLF after the chunk
+        }
+        return new Response(head.status(), head.headers(), body.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A head's status and headers (lower-case names), with an empty body. */
+    private static Response parseHead(String head) {
+        String[] lines = head.split("\r\n");
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.computeIfAbsent(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .add(lines[i].substring(colon + 1).trim());
+        }
+        return new Response(Integer.parseInt(lines[0].split(" ", 3)[1]), headers, "");
     }
 
     /** Reads up to the blank line that ends a head, returned without it. */
