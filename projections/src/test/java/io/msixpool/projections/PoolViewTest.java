@@ -21,7 +21,7 @@ class PoolViewTest {
 
         assertEquals("{\"device\":\"bf3-a\",\"pfs\":["
                 + "{\"pf\":\"nvme0\",\"emulation\":\"NVME\",\"vfCount\":4,\"msixTotal\":64,\"vfMinMsix\":2,\"vfMaxMsix\":32,"
-                + "\"msixFree\":40,\"open\":true,\"dynamicMsix\":true,\"numVfs\":0,"
+                + "\"msixFree\":40,\"msixLinked\":24,\"msixStranded\":12,\"open\":true,\"dynamicMsix\":true,\"numVfs\":0,"
                 + "\"vfs\":[{\"vf\":0,\"msix\":0,\"open\":false},{\"vf\":1,\"msix\":0,\"open\":false},"
                 + "{\"vf\":2,\"msix\":12,\"open\":true},{\"vf\":3,\"msix\":12,\"open\":false}]}]}", json);
     }

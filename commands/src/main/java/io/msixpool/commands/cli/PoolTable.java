@@ -18,9 +18,9 @@ final class PoolTable {
     static String render(PoolView view) {
         StringBuilder text = new StringBuilder("device ").append(view.device()).append('\n');
         for (PfState pf : view.pfs()) {
-            text.append(String.format("%n  %-10s %-10s %-6s %-8s numVfs %-4d free %d of %d, VF bounds %d..%d%n",
+            text.append(String.format("%n  %-10s %-10s %-6s %-8s numVfs %-4d free %d of %d, stranded %d, VF bounds %d..%d%n",
                     pf.pf(), pf.emulation(), pf.open() ? "open" : "closed", pf.dynamicMsix() ? "dynamic" : "static",
-                    pf.numVfs(), pf.msixFree(), pf.msixTotal(), pf.vfMinMsix(), pf.vfMaxMsix()));
+                    pf.numVfs(), pf.msixFree(), pf.msixTotal(), pf.msixStranded(), pf.vfMinMsix(), pf.vfMaxMsix()));
             StringBuilder line = new StringBuilder("    ");
             List<VfState> vfs = pf.vfs();
             for (int first = 0, last; first < vfs.size(); first = last + 1) {
@@ -41,7 +41,8 @@ final class PoolTable {
                 text.append(line.toString().stripTrailing()).append('\n');
             }
         }
-        return text.append("\n  (vf:msix, first-last:msix for a run of alike VFs, * = VF controller open)").toString();
+        return text.append("\n  (vf:msix, first-last:msix for a run of alike VFs, * = VF controller open;"
+                + " stranded = vectors held by VFs whose controller is not open)").toString();
     }
 
     private static boolean alike(VfState a, VfState b) {

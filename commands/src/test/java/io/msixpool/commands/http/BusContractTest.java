@@ -235,9 +235,9 @@ class BusContractTest {
         assertJson(bus.poolResponse("bf3-a"), 200, """
                 {"device":"bf3-a","pfs":[
                   {"pf":"emu-b","emulation":"NVME","vfCount":0,"msixTotal":0,"vfMinMsix":2,"vfMaxMsix":32,
-                   "msixFree":0,"open":false,"dynamicMsix":false,"numVfs":0,"vfs":[]},
+                   "msixFree":0,"msixLinked":0,"msixStranded":0,"open":false,"dynamicMsix":false,"numVfs":0,"vfs":[]},
                   {"pf":"nvme0","emulation":"NVME","vfCount":4,"msixTotal":64,"vfMinMsix":2,"vfMaxMsix":32,
-                   "msixFree":40,"open":true,"dynamicMsix":true,"numVfs":0,
+                   "msixFree":40,"msixLinked":24,"msixStranded":12,"open":true,"dynamicMsix":true,"numVfs":0,
                    "vfs":[{"vf":0,"msix":0,"open":false},{"vf":1,"msix":0,"open":false},{"vf":2,"msix":12,"open":true},{"vf":3,"msix":12,"open":false}]}
                 ]}""");
     }

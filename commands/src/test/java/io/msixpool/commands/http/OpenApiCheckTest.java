@@ -20,7 +20,7 @@ class OpenApiCheckTest {
     private static final OpenApiCheck CHECK = OpenApiCheck.ofDocs();
     private static final String POOL = """
             {"device":"d1","pfs":[{"pf":"nvme0","emulation":"NVME","vfCount":2,"msixTotal":64,"vfMinMsix":2,\
-            "vfMaxMsix":32,"msixFree":40,"open":true,"dynamicMsix":true,"numVfs":0,\
+            "vfMaxMsix":32,"msixFree":40,"msixLinked":24,"msixStranded":12,"open":true,"dynamicMsix":true,"numVfs":0,\
             "vfs":[{"vf":0,"msix":12,"open":true},{"vf":1,"msix":12,"open":false}]}]}""";
     private static final String LINE = """
             {"type":"VfOpened","device":"d1","pf":"nvme0","vf":0,"envelope":{"position":7,"sequence":6,\

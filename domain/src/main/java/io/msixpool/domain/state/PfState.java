@@ -1,5 +1,8 @@
 package io.msixpool.domain.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.msixpool.domain.Emulation;
 import io.msixpool.domain.event.PfProvisioned;
 import io.msixpool.domain.event.ReclaimedVf;
@@ -10,6 +13,10 @@ import java.util.function.UnaryOperator;
  * One PF's pool, immutable. {@code msixFree} is kept as its own running count (not recomputed from
  * the VFs) so that invariant I1 compares two independently maintained numbers and can actually fail.
  */
+@JsonPropertyOrder({"pf", "emulation", "vfCount", "msixTotal", "vfMinMsix", "vfMaxMsix", "msixFree", "msixLinked",
+        "msixStranded", "open", "dynamicMsix", "numVfs", "vfs"})
+// Derived counts are written (pool views, snapshots) and ignored when read back: the VFs are their truth.
+@JsonIgnoreProperties(value = {"msixLinked", "msixStranded"}, allowGetters = true)
 public record PfState(String pf, Emulation emulation, int vfCount, int msixTotal, int vfMinMsix, int vfMaxMsix,
                       int msixFree, boolean open, boolean dynamicMsix, int numVfs, List<VfState> vfs) {
 
@@ -35,6 +42,31 @@ public record PfState(String pf, Emulation emulation, int vfCount, int msixTotal
 
     public int msixPerVfDefault() {
         return msixPerVfDefault(vfCount, msixTotal, vfMaxMsix);
+    }
+
+    /** Vectors linked to VFs, open or not. */
+    @JsonProperty("msixLinked")
+    public int msixLinked() {
+        int linked = 0;
+        for (VfState vf : vfs) {
+            linked += vf.msix();
+        }
+        return linked;
+    }
+
+    /**
+     * Vectors linked to VFs whose controller is not open: held, serving no VM, and out of the free
+     * pool until released or reclaimed (docs/wire.md "Pool view").
+     */
+    @JsonProperty("msixStranded")
+    public int msixStranded() {
+        int stranded = 0;
+        for (VfState vf : vfs) {
+            if (!vf.open()) {
+                stranded += vf.msix();
+            }
+        }
+        return stranded;
     }
 
     public boolean hasOpenVfs() {
