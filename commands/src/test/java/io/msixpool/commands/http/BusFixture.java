@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.commands.support.ServeNode;
 import io.msixpool.commands.support.TestStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,8 @@ import java.util.Map;
 
 /**
  * A real {@link BusServer} on a free loopback port over a fresh real store, with a tokens file of one
- * operator and one auditor, and a {@link HttpClient} to talk to it. Closing stops the server (which
- * closes the engine).
+ * operator and one auditor (followed as {@code msix serve} follows it), and a {@link HttpClient} to talk
+ * to it. Closing stops the server (which closes the engine).
  */
 final class BusFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -37,12 +38,16 @@ final class BusFixture implements AutoCloseable {
     static final String AUDITOR_TOKEN = "au-1b2c3d4e5f60718293a4";
 
     final TestStores.Kind kind;
+    final Path tokensFile;
+    final Tokens tokens;
     final BusServer server;
     final URI base;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private BusFixture(TestStores.Kind kind, BusServer server) {
+    private BusFixture(TestStores.Kind kind, Path tokensFile, Tokens tokens, BusServer server) {
         this.kind = kind;
+        this.tokensFile = tokensFile;
+        this.tokens = tokens;
         this.server = server;
         this.base = URI.create("http://127.0.0.1:" + server.address().getPort());
     }
@@ -52,23 +57,25 @@ final class BusFixture implements AutoCloseable {
     }
 
     static BusFixture start(TestStores.Kind kind, BusServer.Timeouts timeouts) {
-        Tokens tokens = Tokens.read(tokensFile());
+        Path tokensFile = tokensFile();
+        Tokens tokens = Tokens.follow(tokensFile);
         Engine engine = Engine.openWatchable(StoreLocation.parse(TestStores.fresh(kind)));
         try {
-            return new BusFixture(kind, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts));
+            return new BusFixture(kind, tokensFile, tokens, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
     }
 
+    /** The form msix token add writes: the tokens' hashes, owner-only. */
     private static Path tokensFile() {
         try {
             Path file = Files.createTempDirectory("msix-bus-").resolve("tokens.json");
             var list = JSON.createArrayNode();
-            list.addObject().put("name", OPERATOR).put("token", OPERATOR_TOKEN).put("role", "operator");
-            list.addObject().put("name", AUDITOR).put("token", AUDITOR_TOKEN).put("role", "auditor");
-            Files.writeString(file, list.toString());
+            list.add(ServeNode.tokenEntry(OPERATOR, OPERATOR_TOKEN, "operator"));
+            list.add(ServeNode.tokenEntry(AUDITOR, AUDITOR_TOKEN, "auditor"));
+            ServeNode.writeOwnerOnly(file, list.toString());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
