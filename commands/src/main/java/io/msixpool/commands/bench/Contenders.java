@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.http.BusServer;
 import io.msixpool.commands.http.Tokens;
+import io.msixpool.commands.http.TokensFile;
 import io.msixpool.commands.store.JdbcTransactions;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.wire.Json;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +47,8 @@ final class Contenders {
     /** msix-pool behind its HTTP bus on loopback, a real HTTP client per call. */
     static Contender http(StoreLocation store, Path tokensDir) throws Exception {
         Path tokensFile = tokensDir.resolve("bench-tokens.json");
-        Tokens.createDefault(tokensFile);
-        String token = Json.mapper().readTree(Files.readString(tokensFile)).get(0).get("token").asText();
-        BusServer server = BusServer.start(Engine.openWatchable(store), Tokens.read(tokensFile), "127.0.0.1", 0);
+        String token = TokensFile.createDefault(tokensFile).orElseThrow();
+        BusServer server = BusServer.start(Engine.openWatchable(store), Tokens.follow(tokensFile), "127.0.0.1", 0);
         URI commands = URI.create("http://127.0.0.1:" + server.address().getPort() + "/v1/commands");
         HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
         return new Contender() {

@@ -4,7 +4,7 @@ import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.http.BusServer;
 import io.msixpool.commands.http.ServerTls;
 import io.msixpool.commands.http.Tokens;
-import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.commands.http.TokensFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -26,11 +26,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Commands, pools, live pool watches, the event log, health and metrics.",
                 "",
-                "Without --tokens, the first start writes STORE/tokens.json with one random operator",
-                "token (readable by its owner only) and later starts reuse it. Several servers may",
-                "share one PostgreSQL store (docs/cluster.md). Ctrl-C (SIGINT) or SIGTERM stops it",
-                "gracefully: commands already received are decided and answered first, then the store",
-                "is closed.",
+                "Without --tokens, the server uses STORE/tokens.json, which holds SHA-256 hashes of tokens",
+                "(msix token add|list|revoke). A first start without that file creates it with one new operator",
+                "token and shows the token once on standard error. Changes to the file take effect at the next",
+                "request, no restart needed. Several servers may share one PostgreSQL store (docs/cluster.md).",
+                "Ctrl-C (SIGINT) or SIGTERM stops it gracefully: commands already received are decided and",
+                "answered first, then the store is closed.",
                 "",
                 "It listens on loopback by default. Another --bind address needs HTTPS (--tls-cert and",
                 "--tls-key), or --insecure on a network you trust: plain HTTP would carry the tokens in",
@@ -39,9 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "names the caller and its role (docs/http.md, \"TLS\").",
                 "",
                 "Examples:",
-                "  msix serve --store ./store",
-                "  curl -H \"Authorization: Bearer $(jq -r '.[0].token' ./store/tokens.json)\" \\",
-                "       http://127.0.0.1:7070/v1/devices/bf3-a/pool",
+                "  TOKEN=$(msix token add me --role operator --store ./store)",
+                "  msix serve --store ./store &",
+                "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:7070/v1/devices/bf3-a/pool",
                 "",
                 "  msix serve --store ./store --bind 0.0.0.0 --tls-cert server.pem --tls-key server.key \\",
                 "       --tls-client-ca clients-ca.pem",
@@ -54,8 +55,8 @@ final class ServeCommand implements Callable<Integer> {
     StoreOption store;
 
     @Option(names = "--tokens", paramLabel = "FILE",
-            description = "JSON list of {\"name\",\"token\",\"role\"}, role operator or auditor "
-                    + "(default: STORE/tokens.json, created when missing; required for a PostgreSQL store)")
+            description = "the tokens file, made by msix token add (default: STORE/tokens.json, created when "
+                    + "missing; required for a PostgreSQL store)")
     Path tokensFile;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
@@ -165,24 +166,29 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private Tokens loadTokens() {
+        PrintWriter err = spec.commandLine().getErr();
         Path file = tokensFile;
         if (file == null) {
-            if (!(store.location() instanceof StoreLocation.Embedded embedded)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "a PostgreSQL store has no directory for a tokens file: give --tokens FILE");
-            }
-            file = embedded.directory().resolve("tokens.json");
-            if (Tokens.createDefault(file)) {
-                spec.commandLine().getErr().println("msix: wrote a new operator token to " + file.toAbsolutePath()
-                        + " (readable by you only)");
+            file = TokensFileOption.inStore(spec, store.location()).toAbsolutePath();
+            Optional<String> created = TokensFile.createDefault(file);
+            if (created.isPresent()) {
+                // The file keeps only the hash: this line is the one place the token ever appears.
+                err.println("msix: wrote the hash of a new operator token to " + file + " (readable by you only);"
+                        + " the token, shown this once: " + created.get());
             } else {
-                spec.commandLine().getErr().println("msix: tokens from " + file.toAbsolutePath());
+                err.println("msix: tokens from " + file);
             }
         }
+        Tokens tokens;
         try {
-            return Tokens.read(file);
+            tokens = Tokens.follow(file);
         } catch (IllegalArgumentException bad) {
             throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
         }
+        if (tokens.size() == 0) {
+            err.println("msix: " + file + " holds no token yet: every request is refused (401) until"
+                    + " msix token add NAME --role operator --tokens " + file + " adds one (no restart needed)");
+        }
+        return tokens;
     }
 }

@@ -322,7 +322,7 @@ class CliContractTest {
         Map<List<String>, Integer> calls = new LinkedHashMap<>();
         calls.put(List.of("--help"), 0);
         for (String sub : List.of("apply", "pool", "history", "export", "import", "demo", "generate", "replay", "audit",
-                "bench", "serve")) {
+                "bench", "serve", "token")) {
             calls.put(List.of(sub, "--help"), 0);
         }
         calls.put(List.of("apply", "--store", store, "--help"), 0);

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.msixpool.commands.http.Tokens;
+import io.msixpool.commands.http.TokensFile;
 import io.msixpool.commands.support.MsixProcess;
 import io.msixpool.commands.support.ServeNode;
 import io.msixpool.commands.support.TestStores;
@@ -48,6 +48,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,7 @@ class ServeProcessTest {
     // ---- tokens, bind and port
 
     @Test
-    void theFirstStartWritesAnOwnerOnlyOperatorTokenThatLaterStartsReuse() throws Exception {
+    void theFirstStartWritesTheHashOfAnOperatorTokenShowsTheTokenOnceAndLaterStartsReuseIt() throws Exception {
         String store = TestStores.fresh(TestStores.Kind.EMBEDDED);
         Path tokensFile = Path.of(store).resolve("tokens.json").toAbsolutePath();
         String device = "bf3-tokens";
@@ -76,16 +78,19 @@ class ServeProcessTest {
         try (ServeNode node = ServeNode.start("--store", store, "--port", "0")) {
             assertEquals("127.0.0.1", node.host(), "the default bind is loopback");
             assertTrue(node.port() > 0, "--port 0 gives a free port: " + node.port());
-            assertTrue(node.stderr().contains("msix: wrote a new operator token to " + tokensFile + " "),
-                    () -> "the first start names the file it wrote: " + node.stderr());
+            Matcher shown = Pattern.compile("msix: wrote the hash of a new operator token to " + Pattern.quote(tokensFile.toString())
+                    + " [^\n]*shown this once: ([A-Za-z0-9_-]+)\n").matcher(node.stderr());
+            assertTrue(shown.find(), () -> "the first start names the file it wrote and shows the token: " + node.stderr());
+            token = shown.group(1);
+            assertTrue(token.matches("[A-Za-z0-9_-]{43}"), "32 random bytes, base64url: " + token);
             assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(tokensFile),
                     "the tokens file is readable and writable by its owner only");
             JsonNode list = ServeNode.json(Files.readString(tokensFile));
             assertEquals(1, list.size(), "one token: " + list);
             assertEquals("operator", list.path(0).path("name").asText(), "its name: " + list);
             assertEquals("operator", list.path(0).path("role").asText(), "its role: " + list);
-            token = list.path(0).path("token").asText();
-            assertTrue(token.matches("[A-Za-z0-9_-]{40,}"), "a long random token: " + token);
+            assertEquals(ServeNode.sha256Hex(token), list.path(0).path("sha256").asText(), "its hash: " + list);
+            assertFalse(Files.readString(tokensFile).contains(token), "never the token itself");
 
             HttpResponse<String> provisioned = node.command(token, provision(device, "tokens-1"));
             assertEquals(200, provisioned.statusCode(), provisioned::body);
@@ -135,12 +140,11 @@ class ServeProcessTest {
         Path directory = Files.createTempDirectory("msix-tokens-");
         Path first = directory.resolve("one/tokens.json");
         Path second = directory.resolve("two/tokens.json");
-        assertTrue(Tokens.createDefault(first));
-        assertTrue(Tokens.createDefault(second));
-        assertNotEquals(ServeNode.json(Files.readString(first)).path(0).path("token"),
-                ServeNode.json(Files.readString(second)).path(0).path("token"), "two stores, two tokens");
+        String one = TokensFile.createDefault(first).orElseThrow();
+        String two = TokensFile.createDefault(second).orElseThrow();
+        assertNotEquals(one, two, "two stores, two tokens");
         byte[] before = Files.readAllBytes(first);
-        assertFalse(Tokens.createDefault(first), "an existing file is kept");
+        assertEquals(Optional.empty(), TokensFile.createDefault(first), "an existing file is kept");
         assertArrayEquals(before, Files.readAllBytes(first));
     }
 
@@ -155,27 +159,32 @@ class ServeProcessTest {
     }
 
     static Stream<Arguments> brokenTokensFiles() {
-        String good = "{\"name\":\"orchestrator\",\"token\":\"0123456789abcdef\",\"role\":\"operator\"}";
+        String good = ServeNode.tokenEntry("orchestrator", "0123456789abcdef", "operator").toString();
         return Stream.of(
-                Arguments.of("not JSON", "[{\"name\":", "is not JSON"),
-                Arguments.of("a short token", "[" + good + ",{\"name\":\"audit\",\"token\":\"short\",\"role\":\"auditor\"}]",
-                        "entry 1: token must be at least 16 characters"),
-                Arguments.of("an unknown role", "[{\"name\":\"root\",\"token\":\"0123456789abcdef\",\"role\":\"admin\"}]",
+                Arguments.of("not JSON", "[{\"name\":", "rw-------", "is not JSON"),
+                Arguments.of("a bad hash", "[" + good + ",{\"name\":\"audit\",\"sha256\":\"ABC\",\"role\":\"auditor\"}]",
+                        "rw-------", "entry 1: sha256 must be 64 lowercase hexadecimal digits"),
+                Arguments.of("an unknown role", "[" + good.replace("\"operator\"", "\"admin\"") + "]", "rw-------",
                         "entry 0: role must be \"operator\" or \"auditor\", not \"admin\""),
-                Arguments.of("no file", null, "cannot read tokens file"));
+                Arguments.of("tokens in the clear", "[{\"name\":\"root\",\"token\":\"0123456789abcdef\",\"role\":\"operator\"}]",
+                        "rw-------", "convert it in place, keeping every name, role and token, with: msix token migrate --tokens"),
+                Arguments.of("readable by others", "[" + good + "]", "rw-r--r--",
+                        "may be read or written by others (mode 0644, rw-r--r--): tokens must be its owner's only; fix it with: chmod 600"),
+                Arguments.of("no file", null, null, "cannot read tokens file"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenTokensFiles")
-    void aBrokenTokensFileExits2NamingTheProblem(String what, String content, String problem) throws IOException {
+    void aBrokenTokensFileExits2NamingTheProblem(String what, String content, String mode, String problem) throws IOException {
         Path file = Files.createTempDirectory("msix-tokens-").resolve("tokens.json");
         if (content != null) {
-            Files.writeString(file, content);
+            ServeNode.writeOwnerOnly(file, content);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
         }
         MsixProcess.Result run = MsixProcess.run("", "serve", "--store", TestStores.fresh(TestStores.Kind.EMBEDDED),
                 "--tokens", file.toString(), "--port", "0");
         assertEquals(2, run.exitCode(), () -> what + ": " + describe(run));
-        assertTrue(run.err().contains(file.toString()) && run.err().contains(problem),
+        assertTrue(run.err().contains(file.toString()) && run.err().toLowerCase().contains(problem.toLowerCase()),
                 () -> what + ": names the file and the problem (" + problem + "): " + describe(run));
         assertFalse(run.out().contains("listening"), () -> describe(run));
     }
@@ -515,12 +524,15 @@ class ServeProcessTest {
         ObjectNode pf = pool.putArray("pfs").addObject().put("pf", "nvme0").put("emulation", "NVME").put("vfCount", VFS)
                 .put("msixTotal", 64).put("vfMinMsix", 2).put("vfMaxMsix", 32);
         int used = 0;
+        int stranded = 0;
         ArrayNode vfs = JSON.createArrayNode();
         for (int vf = 0; vf < VFS; vf++) {
             used += msix[vf];
+            stranded += open[vf] ? 0 : msix[vf];
             vfs.addObject().put("vf", vf).put("msix", msix[vf]).put("open", open[vf]);
         }
-        pf.put("msixFree", 64 - used).put("open", true).put("dynamicMsix", true).put("numVfs", 0).set("vfs", vfs);
+        pf.put("msixFree", 64 - used).put("msixLinked", used).put("msixStranded", stranded)
+                .put("open", true).put("dynamicMsix", true).put("numVfs", 0).set("vfs", vfs);
         return pool;
     }
 

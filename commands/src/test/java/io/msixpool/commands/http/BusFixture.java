@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.commands.support.ServeNode;
 import io.msixpool.commands.support.TestStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,12 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A real {@link BusServer} on a free loopback port over a fresh real store, with a tokens file of one
- * operator and one auditor, and a {@link HttpClient} to talk to it. Closing stops the server (which
- * closes the engine).
+ * operator and one auditor (followed as {@code msix serve} follows it), and a {@link HttpClient} to talk
+ * to it. Closing stops the server (which closes the engine).
  */
 final class BusFixture implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -39,12 +40,16 @@ final class BusFixture implements AutoCloseable {
     static final String AUDITOR_TOKEN = "au-1b2c3d4e5f60718293a4";
 
     final TestStores.Kind kind;
+    final Path tokensFile;
+    final Tokens tokens;
     final BusServer server;
     final URI base;
     final HttpClient http;
 
-    private BusFixture(TestStores.Kind kind, BusServer server, String scheme, HttpClient http) {
+    private BusFixture(TestStores.Kind kind, Path tokensFile, Tokens tokens, BusServer server, String scheme, HttpClient http) {
         this.kind = kind;
+        this.tokensFile = tokensFile;
+        this.tokens = tokens;
         this.server = server;
         this.base = URI.create(scheme + "://127.0.0.1:" + server.address().getPort());
         this.http = http;
@@ -64,34 +69,38 @@ final class BusFixture implements AutoCloseable {
     }
 
     static BusFixture startOn(TestStores.Kind kind, String store, BusServer.Timeouts timeouts, ConnectionGate.Limits limits) {
-        return start(store, engine -> BusServer.start(engine, Tokens.read(tokensFile()), "127.0.0.1", 0, timeouts, limits,
+        return start(store, (engine, tokens) -> BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts, limits,
                 Optional.empty()), kind, "http", HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     /** Over HTTPS with {@code tls}; {@link #http} is {@code client}, set up to trust the server. */
     static BusFixture startTls(TestStores.Kind kind, ServerTls tls, HttpClient client) {
-        return start(TestStores.fresh(kind), engine -> BusServer.start(engine, Tokens.read(tokensFile()), "127.0.0.1", 0,
+        return start(TestStores.fresh(kind), (engine, tokens) -> BusServer.start(engine, tokens, "127.0.0.1", 0,
                 BusServer.Timeouts.DEFAULT, ConnectionGate.Limits.forThisMachine(), Optional.of(tls)), kind, "https", client);
     }
 
-    private static BusFixture start(String store, Function<Engine, BusServer> serve, TestStores.Kind kind, String scheme,
-                                    HttpClient client) {
+    /** The tokens file is followed as {@code msix serve} follows it: tests may change it while the server runs. */
+    private static BusFixture start(String store, BiFunction<Engine, Tokens, BusServer> serve, TestStores.Kind kind,
+                                    String scheme, HttpClient client) {
+        Path tokensFile = tokensFile();
+        Tokens tokens = Tokens.follow(tokensFile);
         Engine engine = Engine.openWatchable(StoreLocation.parse(store));
         try {
-            return new BusFixture(kind, serve.apply(engine), scheme, client);
+            return new BusFixture(kind, tokensFile, tokens, serve.apply(engine, tokens), scheme, client);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
     }
 
+    /** The form msix token add writes: the tokens' hashes, owner-only. */
     private static Path tokensFile() {
         try {
             Path file = Files.createTempDirectory("msix-bus-").resolve("tokens.json");
             var list = JSON.createArrayNode();
-            list.addObject().put("name", OPERATOR).put("token", OPERATOR_TOKEN).put("role", "operator");
-            list.addObject().put("name", AUDITOR).put("token", AUDITOR_TOKEN).put("role", "auditor");
-            Files.writeString(file, list.toString());
+            list.add(ServeNode.tokenEntry(OPERATOR, OPERATOR_TOKEN, "operator"));
+            list.add(ServeNode.tokenEntry(AUDITOR, AUDITOR_TOKEN, "auditor"));
+            ServeNode.writeOwnerOnly(file, list.toString());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

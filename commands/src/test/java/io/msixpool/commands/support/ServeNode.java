@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,9 +18,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,25 +209,48 @@ public final class ServeNode implements AutoCloseable {
         }
     }
 
-    /** A tokens file for {@code operators} (role operator) and {@code auditors} (role auditor); returns the tokens by name. */
+    /**
+     * A tokens file for {@code operators} (role operator) and {@code auditors} (role auditor), holding
+     * the tokens' hashes as msix token add writes them; returns the tokens by name.
+     */
     public static Map<String, String> writeTokens(Path file, List<String> operators, List<String> auditors) {
         Map<String, String> tokens = new LinkedHashMap<>();
         ArrayNode list = JSON.createArrayNode();
         SecureRandom random = new SecureRandom();
         for (String name : operators) {
             tokens.put(name, randomToken(random));
-            list.addObject().put("name", name).put("token", tokens.get(name)).put("role", "operator");
+            list.add(tokenEntry(name, tokens.get(name), "operator"));
         }
         for (String name : auditors) {
             tokens.put(name, randomToken(random));
-            list.addObject().put("name", name).put("token", tokens.get(name)).put("role", "auditor");
+            list.add(tokenEntry(name, tokens.get(name), "auditor"));
         }
+        writeOwnerOnly(file, list.toPrettyString());
+        return tokens;
+    }
+
+    /** One entry of a tokens file: {@code {"name","sha256","role"}}, the token itself only as its hash. */
+    public static ObjectNode tokenEntry(String name, String token, String role) {
+        return JSON.createObjectNode().put("name", name).put("sha256", sha256Hex(token)).put("role", role);
+    }
+
+    /** Lowercase hex of the SHA-256 of the token's UTF-8 bytes, as a tokens file holds it. */
+    public static String sha256Hex(String token) {
         try {
-            Files.writeString(file, list.toPrettyString());
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code text} to {@code file} readable and writable by its owner only, as a tokens file must be. */
+    public static void writeOwnerOnly(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return tokens;
     }
 
     private static String randomToken(SecureRandom random) {
