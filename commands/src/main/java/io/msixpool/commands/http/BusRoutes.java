@@ -9,8 +9,7 @@ import io.msixpool.commands.wire.Json;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.Shape;
 import io.msixpool.domain.command.DeviceCommand;
-import io.msixpool.projections.PoolQuery;
-import io.msixpool.projections.PoolView;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
@@ -22,8 +21,6 @@ import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -47,6 +44,7 @@ final class BusRoutes {
     private final CommandReader reader;
     private final BusMetrics metrics;
     private final BusServer server;
+    private final WatchHub watches;
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -54,6 +52,7 @@ final class BusRoutes {
         this.reader = reader;
         this.metrics = metrics;
         this.server = server;
+        this.watches = new WatchHub(engine, device -> blocking(() -> engine.poolAt(device)));
     }
 
     /** One endpoint: its method, whether only operators may call it, and what it does. */
@@ -211,35 +210,29 @@ final class BusRoutes {
     }
 
     private Mono<Void> watch(String device, HttpServerResponse response) {
-        // Axon registers for updates before it runs the initial query, so no change falls between them.
-        SubscriptionQueryResult<Optional<PoolView>, PoolView> subscription = engine.axon().queryGateway()
-                .subscriptionQuery(new PoolQuery(device), ResponseTypes.optionalInstanceOf(PoolView.class),
-                        ResponseTypes.instanceOf(PoolView.class));
-        return blocking(() -> subscription.initialResult().block()).flatMap(initial -> {
-            if (initial.isEmpty()) {
-                subscription.close();
-                return Responses.error(response, ApiError.unknownDevice(device));
-            }
-            metrics.watchOpened();
-            // A slow reader never holds up the engine: updates are taken as fast as they come and
-            // only the newest waits for the client.
-            Flux<String> views = Flux.concat(Mono.just(initial.get()), subscription.updates().onBackpressureLatest())
-                    .distinctUntilChanged() // a batch of events can end where the initial view already was
-                    .map(view -> "data: " + Json.write(view) + "\n\n");
-            Flux<String> heartbeats = Flux.interval(HEARTBEAT).map(tick -> ":\n\n").onBackpressureDrop();
-            Flux<String> stream = Flux.merge(1, views, heartbeats)
-                    .takeUntilOther(server.stopping().then(Mono.just(true)))
-                    .doFinally(signal -> {
-                        subscription.close();
-                        metrics.watchClosed();
-                    });
-            // The next frame goes to the connection only while it takes output: a reader that falls
-            // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
-            // Without this, sendString would take frames 128 ahead into Netty's buffer whatever the reader does.
-            Writability writability = writability(response);
-            Flux<String> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
-            return response.sse().sendString(paced).then();
-        });
+        // The device's feed, shared by its watchers: each view is read and serialised once for all of them.
+        return Mono.usingWhen(Mono.fromSupplier(() -> watches.join(device)),
+                feed -> feed.ready().flatMap(known -> known
+                        ? watch(feed, response)
+                        : Responses.error(response, ApiError.unknownDevice(device))),
+                feed -> Mono.fromRunnable(() -> watches.leave(feed)));
+    }
+
+    private Mono<Void> watch(PoolFeed feed, HttpServerResponse response) {
+        metrics.watchOpened();
+        // A slow reader never holds up the feed: it takes every frame as it comes, and only the newest
+        // waits for the client (a reference to the frame all watchers share, never a copy).
+        Flux<ByteBuf> views = feed.frames().onBackpressureLatest().map(PoolFeed.Frame::content);
+        Flux<ByteBuf> heartbeats = Flux.interval(HEARTBEAT).map(tick -> PoolFeed.heartbeat()).onBackpressureDrop();
+        Flux<ByteBuf> stream = Flux.merge(1, views, heartbeats)
+                .takeUntilOther(server.stopping().then(Mono.just(true)))
+                .doFinally(signal -> metrics.watchClosed());
+        // The next frame goes to the connection only while it takes output: a reader that falls
+        // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
+        // Without this, send would take frames 128 ahead into Netty's buffer whatever the reader does.
+        Writability writability = writability(response);
+        Flux<ByteBuf> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
+        return response.sse().send(paced).then();
     }
 
     private static Writability writability(HttpServerResponse response) {
