@@ -15,6 +15,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -24,13 +25,16 @@ import java.util.function.Consumer;
  * {@code msix bench --watch} (issue 11): what pool watchers cost the engine and the memory.
  *
  * <p>Rate: one client sends commands over HTTP, one after the other, to a card of the fleet (4 PFs
- * of 128 VFs), first with nobody watching, then with {@code watchers} clients watching that very
- * card and reading every view. Memory: {@code stalled} watchers of the largest card the rules allow
+ * of 128 VFs) that nobody watches, then to one that {@code watchers} clients watch, reading every
+ * view, and so on in turn. Memory: {@code stalled} watchers of the largest card the rules allow
  * (64 PFs of 4,096 VFs, a view of about 9 MB) that never read a byte, while the card changes a few
  * times; the heap (after a full collection) and the direct memory they hold, per watcher.
  */
 public final class WatchBench {
-    static final String CARD = "watched";
+    static final String WATCHED = "watched";
+    static final String UNWATCHED = "unwatched";
+    /** Runs of each kind, taken in turn; the median counts. */
+    static final int ROUNDS = 3;
     static final String LARGEST = "largest";
     static final int CARD_PFS = 4;
     static final int CARD_VFS = 128;
@@ -39,25 +43,24 @@ public final class WatchBench {
     /** Changes of the largest card while its watchers stall, each in a poll of the watch feed of its own. */
     static final int LARGEST_CHANGES = 4;
 
-    /** What one run measured; memory in bytes. */
+    /** What one run measured: rates the median of the rounds; memory held by all the stalled watchers, in bytes. */
     public record Result(int commands, double unwatchedPerSecond, int watchers, double watchedPerSecond,
-                         long viewsReceived, int stalled, long largestViewBytes, long heapPerStalledWatcher,
-                         long directPerStalledWatcher) {
+                         long viewsReceived, int stalled, long largestViewBytes, long heapHeld, long directHeld) {
         public double ratio() {
             return watchedPerSecond / unwatchedPerSecond;
         }
 
         public String table() {
             return String.format(Locale.ROOT, """
-                    one client's commands over HTTP, %d per run, to a card of %d PFs x %d VFs:
-                      no watcher             %8.0f commands/s
-                      %4d reading watchers  %8.0f commands/s  (%.2f of unwatched; they got %,d views)
+                    one client's commands over HTTP to a card of %d PFs x %d VFs, median of %d runs of %d in turn:
+                      card without watchers  %8.0f commands/s
+                      card with %4d watchers %8.0f commands/s  (%.2f of without; the watchers got %,d views)
                     %d watchers of a card of %d PFs x %d VFs (a view of %,d bytes) that never read, after %d changes:
-                      heap      %,14d bytes per watcher
-                      direct    %,14d bytes per watcher
-                    """, commands, CARD_PFS, CARD_VFS, unwatchedPerSecond, watchers, watchedPerSecond, ratio(),
+                      heap      %,14d bytes held, %,11d per watcher
+                      direct    %,14d bytes held, %,11d per watcher
+                    """, CARD_PFS, CARD_VFS, ROUNDS, commands, unwatchedPerSecond, watchers, watchedPerSecond, ratio(),
                     viewsReceived, stalled, LARGEST_PFS, LARGEST_VFS, largestViewBytes, LARGEST_CHANGES,
-                    heapPerStalledWatcher, directPerStalledWatcher);
+                    heapHeld, heapHeld / stalled, directHeld, directHeld / stalled);
         }
     }
 
@@ -69,23 +72,28 @@ public final class WatchBench {
         StoreLocation store = StoreLocation.parse(Files.createTempDirectory(root, "watch-store").toString());
         try (LocalBus bus = LocalBus.start(store, Files.createTempDirectory(root, "tokens"))) {
             for (int pf = 0; pf < CARD_PFS; pf++) {
-                openReclaimed(bus, CARD, "nvme" + pf, CARD_VFS);
+                openReclaimed(bus, WATCHED, "nvme" + pf, CARD_VFS);
+                openReclaimed(bus, UNWATCHED, "nvme" + pf, CARD_VFS);
             }
-            int[] sent = {0};
-            rate(bus, commands, sent); // warms the JIT up
-            double unwatched = rate(bus, commands, sent);
-            progress.accept(String.format(Locale.ROOT, "no watcher: %.0f commands/s", unwatched));
-            double watched;
+            double[] unwatched = new double[ROUNDS];
+            double[] watched = new double[ROUNDS];
             long views;
-            try (WatchClients reading = WatchClients.reading(bus.port(), bus.token(), CARD, watchers)) {
+            try (WatchClients reading = WatchClients.reading(bus.port(), bus.token(), WATCHED, watchers)) {
                 await(() -> reading.fewestViews() >= 1, "every watcher's first view");
+                rate(bus, UNWATCHED, commands); // the JIT's warm-up, of both paths
+                rate(bus, WATCHED, commands);
                 long first = reading.allViews();
-                watched = rate(bus, commands, sent);
+                // Rounds in turn, so that whatever else the machine does weighs on both alike.
+                for (int round = 0; round < ROUNDS; round++) {
+                    unwatched[round] = rate(bus, UNWATCHED, commands);
+                    watched[round] = rate(bus, WATCHED, commands);
+                    progress.accept(String.format(Locale.ROOT, "round %d: %.0f commands/s unwatched, %.0f with %d watchers",
+                            round + 1, unwatched[round], watched[round], watchers));
+                }
                 TimeUnit.MILLISECONDS.sleep(500); // the last change reaches the watchers within a poll of the feed
                 views = reading.allViews() - first;
             }
             await(() -> watcherGauge(bus) == 0, "the watchers leaving");
-            progress.accept(String.format(Locale.ROOT, "%d watchers: %.0f commands/s", watchers, watched));
 
             for (int pf = 0; pf < LARGEST_PFS; pf++) {
                 decide(bus, new ProvisionPf(LARGEST, "nvme" + pf, Emulation.NVME, LARGEST_VFS, LARGEST_VFS * 2, 1, 32));
@@ -104,19 +112,28 @@ public final class WatchBench {
             }
             await(() -> watcherGauge(bus) == 0, "the stalled watchers leaving");
             progress.accept("memory measured");
-            return new Result(commands, unwatched, watchers, watched, views, stalled, viewBytes,
-                    (held[0] - before[0]) / stalled, (held[1] - before[1]) / stalled);
+            return new Result(commands, median(unwatched), watchers, median(watched), views, stalled, viewBytes,
+                    held[0] - before[0], held[1] - before[1]);
         }
     }
 
-    /** Commands per second of one client: a VF opened with two vectors, then released, round the card. */
-    private static double rate(LocalBus bus, int commands, int[] sent) throws Exception {
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /**
+     * Commands per second of one client to {@code card}: a VF opened with two vectors, then released,
+     * round the card (an even number of commands leaves it as it was).
+     */
+    private static double rate(LocalBus bus, String card, int commands) throws Exception {
         long start = System.nanoTime();
-        for (int i = 0; i < commands; i++, sent[0]++) {
-            int slot = sent[0] / 2;
+        for (int i = 0; i < commands; i++) {
+            int slot = i / 2;
             String pf = "nvme" + (slot / CARD_VFS) % CARD_PFS;
             int vf = slot % CARD_VFS;
-            decide(bus, sent[0] % 2 == 0 ? new AssignVectors(CARD, pf, vf, 2) : new ReleaseVectors(CARD, pf, vf));
+            decide(bus, i % 2 == 0 ? new AssignVectors(card, pf, vf, 2) : new ReleaseVectors(card, pf, vf));
         }
         return commands / ((System.nanoTime() - start) / 1e9);
     }

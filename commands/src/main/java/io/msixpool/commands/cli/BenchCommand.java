@@ -50,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "a smoke run: fewer commands per run")
     boolean quick;
 
-    @Option(names = "--commands", paramLabel = "N", description = "commands per run (default: 20000, 400 with --quick)")
+    @Option(names = "--commands", paramLabel = "N", description = "commands per run (default: 20000, 400 with --quick; with --watch 500 per run)")
     Integer commands;
 
     @Option(names = "--clients", split = ",", paramLabel = "N[,N...]", defaultValue = "1,4,16,64",
@@ -121,12 +121,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (watchers < 1 || stalled < 1) {
             throw new ParameterException(spec.commandLine(), "--watchers and --stalled must be at least 1");
         }
+        int perRun = commands != null ? commands : 500;
+        if (perRun < 2 || perRun % 2 != 0) {
+            // Each run opens VFs and releases them again, so that the next finds the card as it was.
+            throw new ParameterException(spec.commandLine(), "--commands must be even with --watch (each VF opened is released)");
+        }
         if (store != null && store.startsWith("jdbc:")) {
             throw new ParameterException(spec.commandLine(), "--watch runs on an embedded store: give a directory");
         }
         Path root = store == null ? Files.createTempDirectory("msix-bench") : Files.createDirectories(Path.of(store));
         PrintWriter err = spec.commandLine().getErr();
-        WatchBench.Result result = WatchBench.run(root, commands != null ? commands : 1_000, watchers, stalled, line -> {
+        WatchBench.Result result = WatchBench.run(root, perRun, watchers, stalled, line -> {
             err.println(line);
             err.flush();
         });
