@@ -15,18 +15,21 @@ import java.util.List;
 /**
  * Pool watchers over real loopback connections, for the watch benchmark: {@link #reading} ones that
  * take every byte as it comes (one thread and a selector for all, so that 500 of them cost the
- * machine little besides what the server spends on them) and count the views they got; or
+ * machine little besides what the server spends on them) and count the views they got, from the
+ * chunks' sizes (the server writes each event as one chunk) rather than from every byte; or
  * {@link #stalled} ones with a small receive buffer that never read a byte, the worst a server
  * must hold memory for.
  */
 final class WatchClients implements AutoCloseable {
-    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-
-    /** One connection and what it received: views counted across reads (a marker may span two). */
+    /** One connection and what it received, read as it comes (a read may end anywhere in a chunk). */
     private static final class Watcher {
         final SocketChannel channel;
         volatile long views;
-        int matched; // bytes of DATA matched at the end of the last read
+        boolean inHead = true;
+        int headEnd; // bytes of "\r\n\r\n" matched at the end of the last read
+        int size; // the size line being read
+        long left = -1; // bytes of the chunk still to skip (its data and CRLF), -1 while reading a size line
+        boolean first; // the next byte is the chunk's first
 
         Watcher(SocketChannel channel) {
             this.channel = channel;
@@ -110,18 +113,36 @@ final class WatchClients implements AutoCloseable {
         }
     }
 
+    /** Counts the chunks that hold a view ("data: ...", not a heartbeat ":"), skipping their bytes. */
     private static void count(Watcher watcher, byte[] bytes, int length) {
-        int matched = watcher.matched;
-        long views = watcher.views;
-        for (int i = 0; i < length; i++) {
-            matched = bytes[i] == DATA[matched] ? matched + 1 : bytes[i] == DATA[0] ? 1 : 0;
-            if (matched == DATA.length) {
-                views++;
-                matched = 0;
+        int i = 0;
+        while (i < length) {
+            if (watcher.inHead) {
+                byte b = bytes[i++];
+                watcher.headEnd = b == (watcher.headEnd % 2 == 0 ? '\r' : '\n') ? watcher.headEnd + 1 : b == '\r' ? 1 : 0;
+                watcher.inHead = watcher.headEnd < 4;
+            } else if (watcher.left < 0) {
+                byte b = bytes[i++];
+                if (b == '\n') {
+                    watcher.left = watcher.size + 2L; // the data, then its CRLF
+                    watcher.first = true;
+                    watcher.size = 0;
+                } else if (b != '\r') {
+                    watcher.size = watcher.size * 16 + Character.digit(b, 16);
+                }
+            } else {
+                if (watcher.first && watcher.left > 2) {
+                    watcher.views += bytes[i] == 'd' ? 1 : 0;
+                    watcher.first = false;
+                }
+                int skip = (int) Math.min(watcher.left, length - i);
+                watcher.left -= skip;
+                i += skip;
+                if (watcher.left == 0) {
+                    watcher.left = -1;
+                }
             }
         }
-        watcher.matched = matched;
-        watcher.views = views;
     }
 
     /** The fewest views any one watcher has received so far. */
