@@ -33,8 +33,8 @@ import java.util.function.Consumer;
 public final class WatchBench {
     static final String WATCHED = "watched";
     static final String UNWATCHED = "unwatched";
-    /** Runs of each kind, taken in turn; the median counts. */
-    static final int ROUNDS = 3;
+    /** Rounds of a run of each kind; the medians count. */
+    static final int ROUNDS = 5;
     static final String LARGEST = "largest";
     static final int CARD_PFS = 4;
     static final int CARD_VFS = 128;
@@ -43,22 +43,18 @@ public final class WatchBench {
     /** Changes of the largest card while its watchers stall, each in a poll of the watch feed of its own. */
     static final int LARGEST_CHANGES = 4;
 
-    /** What one run measured: rates the median of the rounds; memory held by all the stalled watchers, in bytes. */
-    public record Result(int commands, double unwatchedPerSecond, int watchers, double watchedPerSecond,
+    /** What one run measured: rates and their ratio the medians of the rounds; memory held by all the stalled watchers, in bytes. */
+    public record Result(int commands, double unwatchedPerSecond, int watchers, double watchedPerSecond, double ratio,
                          long viewsReceived, int stalled, long largestViewBytes, long heapHeld, long directHeld) {
-        public double ratio() {
-            return watchedPerSecond / unwatchedPerSecond;
-        }
-
         public String table() {
             return String.format(Locale.ROOT, """
-                    one client's commands over HTTP to a card of %d PFs x %d VFs, median of %d runs of %d in turn:
+                    one client's commands over HTTP to a card of %d PFs x %d VFs, median of %d rounds of a run of %d each:
                       card without watchers  %8.0f commands/s
-                      card with %4d watchers %8.0f commands/s  (%.2f of without; the watchers got %,d views)
+                      card with %4d watchers %8.0f commands/s  (median ratio of the rounds %.2f; the watchers got %,d views)
                     %d watchers of a card of %d PFs x %d VFs (a view of %,d bytes) that never read, after %d changes:
                       heap      %,14d bytes held, %,11d per watcher
                       direct    %,14d bytes held, %,11d per watcher
-                    """, CARD_PFS, CARD_VFS, ROUNDS, commands, unwatchedPerSecond, watchers, watchedPerSecond, ratio(),
+                    """, CARD_PFS, CARD_VFS, ROUNDS, commands, unwatchedPerSecond, watchers, watchedPerSecond, ratio,
                     viewsReceived, stalled, LARGEST_PFS, LARGEST_VFS, largestViewBytes, LARGEST_CHANGES,
                     heapHeld, heapHeld / stalled, directHeld, directHeld / stalled);
         }
@@ -80,15 +76,20 @@ public final class WatchBench {
             long views;
             try (WatchClients reading = WatchClients.reading(bus.port(), bus.token(), WATCHED, watchers)) {
                 await(() -> reading.fewestViews() >= 1, "every watcher's first view");
-                rate(bus, UNWATCHED, commands); // the JIT's warm-up, of both paths
-                rate(bus, WATCHED, commands);
+                for (int warmUp = 0; warmUp < 2; warmUp++) { // the JIT's, of both paths
+                    rate(bus, UNWATCHED, commands);
+                    rate(bus, WATCHED, commands);
+                }
                 long first = reading.allViews();
-                // Rounds in turn, so that whatever else the machine does weighs on both alike.
+                // Rounds of one run each, in turn and in alternating order, so that whatever else the
+                // machine does, and any drift, weighs on both alike; each round gives a ratio.
                 for (int round = 0; round < ROUNDS; round++) {
+                    boolean watchedFirst = round % 2 == 1;
+                    watched[round] = watchedFirst ? rate(bus, WATCHED, commands) : Double.NaN;
                     unwatched[round] = rate(bus, UNWATCHED, commands);
-                    watched[round] = rate(bus, WATCHED, commands);
-                    progress.accept(String.format(Locale.ROOT, "round %d: %.0f commands/s unwatched, %.0f with %d watchers",
-                            round + 1, unwatched[round], watched[round], watchers));
+                    watched[round] = watchedFirst ? watched[round] : rate(bus, WATCHED, commands);
+                    progress.accept(String.format(Locale.ROOT, "round %d: %.0f commands/s unwatched, %.0f with %d watchers (%.2f)",
+                            round + 1, unwatched[round], watched[round], watchers, watched[round] / unwatched[round]));
                 }
                 TimeUnit.MILLISECONDS.sleep(500); // the last change reaches the watchers within a poll of the feed
                 views = reading.allViews() - first;
@@ -112,8 +113,10 @@ public final class WatchBench {
             }
             await(() -> watcherGauge(bus) == 0, "the stalled watchers leaving");
             progress.accept("memory measured");
-            return new Result(commands, median(unwatched), watchers, median(watched), views, stalled, viewBytes,
-                    held[0] - before[0], held[1] - before[1]);
+            double[] ratios = new double[ROUNDS];
+            Arrays.setAll(ratios, round -> watched[round] / unwatched[round]);
+            return new Result(commands, median(unwatched), watchers, median(watched), median(ratios), views, stalled,
+                    viewBytes, held[0] - before[0], held[1] - before[1]);
         }
     }
 

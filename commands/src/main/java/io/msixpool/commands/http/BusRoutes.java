@@ -235,6 +235,10 @@ final class BusRoutes {
         return response.sse().send(paced).then();
     }
 
+    int watchedDevices() {
+        return watches.openFeeds();
+    }
+
     private static Writability writability(HttpServerResponse response) {
         Writability[] writability = new Writability[1];
         response.withConnection(connection -> writability[0] = Writability.of(connection));

@@ -56,11 +56,12 @@ public final class BusServer implements AutoCloseable {
     /** A graceful dispose waits for the requests of these channels to finish. */
     private final ChannelGroup connections = new DefaultChannelGroup(new DefaultEventExecutor());
     private final DisposableServer server;
+    private final BusRoutes routes;
     private volatile boolean draining;
 
     private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts) {
         this.engine = engine;
-        BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
+        this.routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
         this.server = HttpServer.create()
                 .host(host)
                 .port(port)
@@ -104,6 +105,11 @@ public final class BusServer implements AutoCloseable {
     /** Open client connections, for tests that wait until the server let go of a client. */
     int openConnections() {
         return connections.size();
+    }
+
+    /** Devices with an open watch feed, for tests that check a feed goes with its last watcher. */
+    int watchedDevices() {
+        return routes.watchedDevices();
     }
 
     /** Commands being decided and store reads running, for tests that wait until the server is idle. */

@@ -7,20 +7,23 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One watched device's views, shared by all its watchers ({@link WatchHub}): each view is serialised
  * once, into the server-sent event every watcher is sent, and the latest is kept for watchers that
- * join later. Views come from the engine's watch feed after each change, and from the store when a
- * joining watcher needs one newer than the latest; of the two, only a newer view (a higher sequence)
- * is ever sent, so a watcher's views never go back.
+ * join later. Views come from the engine's watch feed after each change (at most one per
+ * {@link #SPACING}), and from the store when a joining watcher needs one newer than the latest (at
+ * once); of the two, only a newer view (a higher sequence) is ever sent, so a watcher's views never go back.
  */
 final class PoolFeed {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -61,6 +64,14 @@ final class PoolFeed {
         return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.flip()));
     }
 
+    /**
+     * A device's watchers get a view from the feed at most this often: the first change after a quiet
+     * spell at once, then during a burst of changes the newest one each time this has passed. The
+     * views of a busy device to 500 watchers then cost the engine's machine a bounded share, however
+     * fast the device changes (docs/http.md, "Watches": views are coalesced).
+     */
+    static final Duration SPACING = Duration.ofMillis(100);
+
     final String device;
     /** Watchers of this feed; counted under the hub's lock of this device. */
     int watchers;
@@ -70,6 +81,9 @@ final class PoolFeed {
     private final AtomicLong committed = new AtomicLong(-1);
     private final Runnable unfollow;
     private Frame latest;
+    /** The newest view of the feed waiting for {@link #SPACING} to pass since the last one sent, if any. */
+    private PoolAt waiting;
+    private long lastSent = System.nanoTime() - SPACING.toNanos();
     /** A read of the store under way, and the sequence it is sure to show at least. */
     private Mono<Void> reading;
     private long readingCovers;
@@ -78,7 +92,7 @@ final class PoolFeed {
     PoolFeed(Engine engine, String device, Function<String, Mono<Optional<PoolAt>>> read) {
         this.device = device;
         this.read = read;
-        this.unfollow = engine.followPool(device, this::offer);
+        this.unfollow = engine.followPool(device, this::changed);
     }
 
     void committed(long sequence) {
@@ -108,8 +122,39 @@ final class PoolFeed {
         return frames.asFlux();
     }
 
+    /** A view from the engine's feed: sent now, or as the newest once {@link #SPACING} has passed since the last. */
+    private void changed(PoolAt view) {
+        long wait;
+        synchronized (this) {
+            if (latest != null && view.sequence() <= latest.sequence()
+                    || waiting != null && view.sequence() <= waiting.sequence()) {
+                return;
+            }
+            boolean due = waiting == null;
+            waiting = view;
+            if (!due) {
+                return; // a send is due already: it takes this newer view
+            }
+            wait = lastSent + SPACING.toNanos() - System.nanoTime();
+        }
+        if (wait <= 0) {
+            sendWaiting();
+        } else {
+            Schedulers.parallel().schedule(this::sendWaiting, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sendWaiting() {
+        PoolAt view;
+        synchronized (this) {
+            view = waiting;
+            waiting = null;
+        }
+        offer(view);
+    }
+
     /** A view from the feed or the store: made the latest frame, and sent to every watcher, when it is newer. */
-    void offer(PoolAt view) {
+    private void offer(PoolAt view) {
         synchronized (this) {
             if (latest != null && view.sequence() <= latest.sequence()) {
                 return;
@@ -119,6 +164,7 @@ final class PoolFeed {
         synchronized (this) {
             if (latest == null || frame.sequence() > latest.sequence()) {
                 latest = frame;
+                lastSent = System.nanoTime();
                 frames.tryEmitNext(frame); // under the lock, so emissions never overlap
             }
         }

@@ -37,12 +37,14 @@ final class BusFixture implements AutoCloseable {
     static final String AUDITOR_TOKEN = "au-1b2c3d4e5f60718293a4";
 
     final TestStores.Kind kind;
+    final Engine engine;
     final BusServer server;
     final URI base;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private BusFixture(TestStores.Kind kind, BusServer server) {
+    private BusFixture(TestStores.Kind kind, Engine engine, BusServer server) {
         this.kind = kind;
+        this.engine = engine;
         this.server = server;
         this.base = URI.create("http://127.0.0.1:" + server.address().getPort());
     }
@@ -55,7 +57,7 @@ final class BusFixture implements AutoCloseable {
         Tokens tokens = Tokens.read(tokensFile());
         Engine engine = Engine.openWatchable(StoreLocation.parse(TestStores.fresh(kind)));
         try {
-            return new BusFixture(kind, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts));
+            return new BusFixture(kind, engine, BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
