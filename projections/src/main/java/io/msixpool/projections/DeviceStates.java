@@ -20,6 +20,10 @@ public final class DeviceStates {
         this.eventStore = eventStore;
     }
 
+    /** A device's state and the sequence of its last event (-1 for a device without events). */
+    public record Loaded(DeviceState state, long sequence) {
+    }
+
     public DeviceState load(String device) {
         return fold(eventStore.readEvents(device));
     }
@@ -27,6 +31,13 @@ public final class DeviceStates {
     /** The device as the rules decide on it (pools and retry memory), for a dry run. */
     public DeviceDraft loadDraft(String device) {
         return draftOf(eventStore.readEvents(device));
+    }
+
+    public Loaded loadAt(String device) {
+        DomainEventStream stream = eventStore.readEvents(device);
+        DeviceState state = fold(stream);
+        Long last = stream.getLastSequenceNumber();
+        return new Loaded(state, last == null ? -1 : last);
     }
 
     public static DeviceState fold(DomainEventStream stream) {

@@ -14,8 +14,9 @@ import org.axonframework.queryhandling.SubscriptionQueryMessage;
 
 /**
  * Serves pool views. Queries read the store (snapshot plus tail), so any process sees what any
- * other committed. Watchers get a new view once per unit of work of the event handler that changed
- * their device, read after it committed; unwatched devices cost nothing. Register it with a
+ * other committed. Watchers (subscription queries on {@link PoolWatch}) get a new view once per unit
+ * of work of the event handler that changed their device, read after it committed, with the sequence
+ * it shows; unwatched devices cost nothing. Register it with a
  * tracking processor (Engine.openWatchable does): that processor reads committed events only, from
  * every writer, so a watcher never sees a view that a failed transaction later rolls back.
  */
@@ -36,6 +37,12 @@ public class PoolProjection {
         return state.known() ? Optional.of(PoolView.of(state)) : Optional.empty();
     }
 
+    @QueryHandler
+    public Optional<PoolAt> handle(PoolWatch query) {
+        DeviceStates.Loaded loaded = states.loadAt(query.device());
+        return loaded.state().known() ? Optional.of(PoolAt.of(loaded)) : Optional.empty();
+    }
+
     @EventHandler
     public void on(DeviceEvent event) {
         String device = event.device();
@@ -54,13 +61,13 @@ public class PoolProjection {
     }
 
     private void emitViewOf(String device) {
-        PoolView view = PoolView.of(states.load(device));
-        updates.emit(PoolQuery.class, query -> query.device().equals(device), view);
+        PoolAt view = PoolAt.of(states.loadAt(device));
+        updates.emit(PoolWatch.class, query -> query.device().equals(device), view);
     }
 
     private boolean isWatched(String device) {
         for (SubscriptionQueryMessage<?, ?, ?> subscription : updates.activeSubscriptions()) {
-            if (subscription.getPayload() instanceof PoolQuery query && query.device().equals(device)) {
+            if (subscription.getPayload() instanceof PoolWatch query && query.device().equals(device)) {
                 return true;
             }
         }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Watchers: the current view first, then one new view per command that changed their device. */
+/** Watchers: the current view first, then one new view per command that changed their device, each with its sequence. */
 class PoolWatchTest {
     private Configuration axon;
 
@@ -53,20 +53,23 @@ class PoolWatchTest {
 
     @Test
     void aWatcherSeesTheCurrentPoolThenEachChangeOfItsDeviceOnly() {
-        SubscriptionQueryResult<Optional<PoolView>, PoolView> watch = axon.queryGateway().subscriptionQuery(
-                new PoolQuery(DEVICE), ResponseTypes.optionalInstanceOf(PoolView.class),
-                ResponseTypes.instanceOf(PoolView.class));
-        PoolView initial = watch.initialResult().block(Duration.ofSeconds(5)).orElseThrow();
-        assertEquals(0, initial.pfs().get(0).msixFree());
+        SubscriptionQueryResult<Optional<PoolAt>, PoolAt> watch = axon.queryGateway().subscriptionQuery(
+                new PoolWatch(DEVICE), ResponseTypes.optionalInstanceOf(PoolAt.class),
+                ResponseTypes.instanceOf(PoolAt.class));
+        PoolAt initial = watch.initialResult().block(Duration.ofSeconds(5)).orElseThrow();
+        assertEquals(0, initial.view().pfs().get(0).msixFree());
+        assertEquals(2, initial.sequence(), "PfProvisioned, DefaultDistributionApplied and PfOpened: sequences 0 to 2");
 
         axon.commandGateway().sendAndWait(new Reclaim(DEVICE, NVME0));
         axon.commandGateway().sendAndWait(new OpenPf(OTHER_DEVICE, NVME0));
         axon.commandGateway().sendAndWait(new AssignVectors(DEVICE, NVME0, 1, 10));
 
-        List<PoolView> updates = watch.updates().take(2).collectList().block(Duration.ofSeconds(5));
-        assertEquals(64, updates.get(0).pfs().get(0).msixFree(), "after the reclaim");
-        assertEquals(54, updates.get(1).pfs().get(0).msixFree(), "after the assignment, one view for two events");
-        assertTrue(updates.get(1).pfs().get(0).vfs().get(1).open());
+        List<PoolAt> updates = watch.updates().take(2).collectList().block(Duration.ofSeconds(5));
+        assertEquals(64, updates.get(0).view().pfs().get(0).msixFree(), "after the reclaim");
+        assertEquals(54, updates.get(1).view().pfs().get(0).msixFree(), "after the assignment, one view for two events");
+        assertTrue(updates.get(1).view().pfs().get(0).vfs().get(1).open());
+        assertEquals(List.of(3L, 5L), updates.stream().map(PoolAt::sequence).toList(),
+                "the reclaim's one event, then the assignment's two");
         watch.close();
     }
 

@@ -5,6 +5,7 @@ import io.msixpool.commands.bench.Bench;
 import io.msixpool.commands.bench.BenchPlot;
 import io.msixpool.commands.bench.ReplayRates.FileRates;
 import io.msixpool.commands.bench.ReplayRates.StoreRate;
+import io.msixpool.commands.bench.WatchBench;
 import io.msixpool.commands.engine.Engine;
 import io.msixpool.commands.store.StoreLocation;
 import java.io.PrintWriter;
@@ -36,7 +37,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "--log FILE measures only replay and audit on an exported log (msix export): the raw",
                 "streaming parse, the fold msix replay runs and the whole msix audit, in events/s.",
-                "--replay-store STORE measures only how fast every pool is rebuilt from a store's events."})
+                "--replay-store STORE measures only how fast every pool is rebuilt from a store's events.",
+                "--watch measures only what pool watchers cost: one client's command rate over HTTP",
+                "without and with --watchers reading watchers of its card, and the memory --stalled",
+                "watchers that never read hold on the largest card (docs/benchmarks.md)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "STORE",
             description = "a directory under which each run gets a fresh embedded store (default: a temporary "
@@ -46,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "a smoke run: fewer commands per run")
     boolean quick;
 
-    @Option(names = "--commands", paramLabel = "N", description = "commands per run (default: 20000, 400 with --quick)")
+    @Option(names = "--commands", paramLabel = "N", description = "commands per run (default: 20000, 400 with --quick; with --watch 500 per run)")
     Integer commands;
 
     @Option(names = "--clients", split = ",", paramLabel = "N[,N...]", defaultValue = "1,4,16,64",
@@ -69,6 +73,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "measure only the replay of every pool from this existing store (twice, the better run counts)")
     String replayStore;
 
+    @Option(names = "--watch", description = "measure only what pool watchers cost (rate and memory)")
+    boolean watch;
+
+    @Option(names = "--watchers", paramLabel = "N", defaultValue = "500",
+            description = "with --watch: reading watchers of the client's card (default: ${DEFAULT-VALUE})")
+    int watchers;
+
+    @Option(names = "--stalled", paramLabel = "N", defaultValue = "30",
+            description = "with --watch: watchers of the largest card that never read (default: ${DEFAULT-VALUE})")
+    int stalled;
+
     @Spec
     CommandSpec spec;
 
@@ -79,6 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (replayStore != null) {
             return onStore();
+        }
+        if (watch) {
+            return onWatch();
         }
         int perRun = commands != null ? commands : quick ? 400 : 20_000;
         // Made before the run, so that a path that cannot be written fails in a second, not after it.
@@ -96,6 +114,29 @@ public final class BenchCommand implements Callable<Integer> {
         stdout.print(Bench.table(results));
         stdout.println("results: " + out.toAbsolutePath() + ", plot: " + plot.toAbsolutePath());
         stdout.flush();
+        return 0;
+    }
+
+    private int onWatch() throws Exception {
+        if (watchers < 1 || stalled < 1) {
+            throw new ParameterException(spec.commandLine(), "--watchers and --stalled must be at least 1");
+        }
+        int perRun = commands != null ? commands : 500;
+        if (perRun < 2 || perRun % 2 != 0) {
+            // Each run opens VFs and releases them again, so that the next finds the card as it was.
+            throw new ParameterException(spec.commandLine(), "--commands must be even with --watch (each VF opened is released)");
+        }
+        if (store != null && store.startsWith("jdbc:")) {
+            throw new ParameterException(spec.commandLine(), "--watch runs on an embedded store: give a directory");
+        }
+        Path root = store == null ? Files.createTempDirectory("msix-bench") : Files.createDirectories(Path.of(store));
+        PrintWriter err = spec.commandLine().getErr();
+        WatchBench.Result result = WatchBench.run(root, perRun, watchers, stalled, line -> {
+            err.println(line);
+            err.flush();
+        });
+        spec.commandLine().getOut().print(result.table());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 

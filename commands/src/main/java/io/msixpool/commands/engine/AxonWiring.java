@@ -36,8 +36,8 @@ final class AxonWiring {
     /** The tracking processor that feeds watchers: it follows the store, so it sees every writer. */
     private static final String WATCH_FEED = "pool-watch-feed";
 
-    /** The configuration, and the event store's reader threads, which closing waits for. */
-    record Wired(Configuration axon, List<Thread> storeThreads) {
+    /** The configuration, the event store's reader threads (which closing waits for) and the sequences committed. */
+    record Wired(Configuration axon, List<Thread> storeThreads, CommittedSequences committed) {
     }
 
     private AxonWiring() {
@@ -50,7 +50,8 @@ final class AxonWiring {
      */
     static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, boolean sharedStore,
                            boolean watchable) {
-        FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions) : null;
+        CommittedSequences committed = new CommittedSequences(transactions);
+        FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions, committed) : null;
         List<Thread> storeThreads = new CopyOnWriteArrayList<>();
         ThreadFactory storeThreadNames = new AxonThreadFactory("EmbeddedEventStore");
         Configuration axon = DefaultConfigurer.defaultConfiguration()
@@ -90,11 +91,11 @@ final class AxonWiring {
                 })
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
-                fresh == null ? (device, sequence) -> { } : fresh::appending));
+                committed::appending));
         if (fresh != null) {
             axon.commandBus().registerHandlerInterceptor(fresh);
         }
-        return new Wired(axon, storeThreads);
+        return new Wired(axon, storeThreads, committed);
     }
 
     private static void feedWatchers(EventProcessingConfigurer processing) {

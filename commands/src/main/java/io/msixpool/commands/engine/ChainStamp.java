@@ -38,7 +38,7 @@ import org.axonframework.serialization.Serializer;
 final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
     private final EventStorageEngine storage;
     private final Serializer serializer;
-    /** Told of each event stamped (device, sequence), in its transaction: see {@link FreshDevices}. */
+    /** Told of each event stamped (device, sequence), in its transaction: see {@link CommittedSequences}. */
     private final BiConsumer<String, Long> appending;
 
     ChainStamp(EventStorageEngine storage, Serializer serializer, BiConsumer<String, Long> appending) {

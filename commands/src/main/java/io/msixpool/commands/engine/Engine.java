@@ -7,7 +7,9 @@ import io.msixpool.commands.store.StoreLocation.Access;
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.command.DeviceCommand;
 import io.msixpool.projections.DeviceStates;
+import io.msixpool.projections.PoolAt;
 import io.msixpool.projections.PoolQuery;
+import io.msixpool.projections.PoolWatch;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.Upcasters;
 import java.sql.SQLException;
@@ -15,19 +17,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
 
 /**
  * The engine: Axon without Spring on a JDBC event store ({@link AxonWiring}), and the ways to use
  * it. Deciding: {@link #send} (one command on this thread, {@link Decider}), {@link #sendGroup} and
  * {@link #decideInGroups} (many in shared commits, {@link GroupCommit}), {@link #submitGrouped}
  * (concurrent senders, {@link GroupCommitter}). Reading: {@link #pool}, {@link #deviceEvents}, and
- * the log through {@link EventLog} ({@link EventStorage}). A command's result is returned only after
- * its events committed, which is what makes an acknowledgement safe to act on.
+ * the log through {@link EventLog} ({@link EventStorage}); following: {@link #followPool} and
+ * {@link #onCommitted}. A command's result is returned only after its events committed, which is
+ * what makes an acknowledgement safe to act on.
  */
 public final class Engine implements AutoCloseable {
     /** Event and command metadata key naming who caused a decision. */
@@ -181,6 +186,36 @@ public final class Engine implements AutoCloseable {
 
     public Optional<PoolView> pool(String device) {
         return axon().queryGateway().query(new PoolQuery(device), PoolQueries.POOL_VIEW).join();
+    }
+
+    /** The device's pool view read from the store now, with the sequence it shows; empty for an unknown device. */
+    public Optional<PoolAt> poolAt(String device) {
+        return axon().queryGateway().query(new PoolWatch(device), PoolQueries.POOL_AT).join();
+    }
+
+    /**
+     * Hands {@code changes} the device's view after every batch of events that changed it, from the
+     * watch feed's thread (a watchable engine: {@link #openWatchable}), until the returned stop is run.
+     * Each is read after its batch, so the views of one device come in order of their sequence.
+     */
+    public Runnable followPool(String device, Consumer<PoolAt> changes) {
+        // Axon keeps a subscription's last updates for a late subscriber, 256 by default: 256 whole views
+        // of the device. Each being a whole view, the newest is all anyone needs.
+        SubscriptionQueryResult<Optional<PoolAt>, PoolAt> subscription = axon().queryGateway().subscriptionQuery(
+                PoolWatch.class.getName(), new PoolWatch(device), PoolQueries.POOL_AT, PoolQueries.POOL_AT_UPDATE, 1);
+        var following = subscription.updates().subscribe(changes); // Axon's subscriptions are Reactor's
+        return () -> {
+            following.dispose();
+            subscription.close();
+        };
+    }
+
+    /**
+     * {@code listener} learns (device, its last sequence) after each commit of this engine that appended
+     * to a device, on the committing thread before the commands are answered: it must be quick.
+     */
+    public void onCommitted(BiConsumer<String, Long> listener) {
+        wired.committed().onCommitted(listener);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.commandhandling.CommandMessage;
@@ -37,28 +36,15 @@ final class FreshDevices implements MessageHandlerInterceptor<CommandMessage<?>>
 
     private final Cache devices;
     private final JdbcTransactions transactions;
+    private final CommittedSequences sequences;
     /** Per device, the last sequence this process committed. */
     private final Map<String, Long> committed = new ConcurrentHashMap<>();
-    /** Per device, the last sequence appended in this thread's open transaction. */
-    private final ThreadLocal<Map<String, Long>> appended = ThreadLocal.withInitial(HashMap::new);
 
-    FreshDevices(Cache devices, JdbcTransactions transactions) {
+    FreshDevices(Cache devices, JdbcTransactions transactions, CommittedSequences sequences) {
         this.devices = devices;
         this.transactions = transactions;
-        transactions.onEnd(this::transactionEnded);
-    }
-
-    /** An event of {@code device} at {@code sequence} is being appended in this thread's transaction. */
-    void appending(String device, long sequence) {
-        appended.get().merge(device, sequence, Math::max);
-    }
-
-    private void transactionEnded(boolean wasCommitted) {
-        Map<String, Long> mine = appended.get();
-        if (wasCommitted) {
-            mine.forEach((device, sequence) -> committed.merge(device, sequence, Math::max));
-        }
-        mine.clear();
+        this.sequences = sequences;
+        sequences.onCommitted((device, sequence) -> committed.merge(device, sequence, Math::max));
     }
 
     @Override
@@ -70,7 +56,7 @@ final class FreshDevices implements MessageHandlerInterceptor<CommandMessage<?>>
     }
 
     private void dropUnlessCurrent(String device) {
-        Long known = appended.get().get(device);  // this transaction's own appends come first
+        Long known = sequences.appendedInThisTransaction(device);  // this transaction's own appends come first
         if (known == null) {
             known = committed.get(device);
         }

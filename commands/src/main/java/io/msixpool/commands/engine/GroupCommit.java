@@ -88,14 +88,20 @@ final class GroupCommit {
                     break;
                 }
             }
-        } catch (RuntimeException failure) {
+        } catch (RuntimeException | Error failure) {
+            // Errors too (a JDBC driver's assertion on a broken connection): the transaction bound to
+            // this thread must be rolled back and unbound whatever failed, or the next group would
+            // run inside it.
             rollBackQuietly(group);
             devices.removeAll();
+            if (failure instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
             return List.of(decider.send(submissions.get(0)));
         }
         try {
             group.commit();
-        } catch (RuntimeException unknownOutcome) {
+        } catch (RuntimeException | Error unknownOutcome) {
             devices.removeAll();
             throw unknownOutcome; // the commit may have happened: deciding again could record twice
         }

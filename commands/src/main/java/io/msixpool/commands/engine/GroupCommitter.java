@@ -89,9 +89,14 @@ final class GroupCommitter implements AutoCloseable {
         try {
             groupCommit.decideAll(group.stream().map(Pending::submission).toList(),
                     outcomes -> outcomes.forEach(outcome -> group.get(answered[0]++).result().complete(outcome)));
-        } catch (RuntimeException failure) {
-            // The commit's outcome is unknown for the rest of the group: every sender learns it.
+        } catch (RuntimeException | Error failure) {
+            // The commit's outcome is unknown for the rest of the group: every sender learns it. The
+            // writer lives on whatever failed: a dead writer would leave its devices' commands
+            // waiting for ever.
             group.subList(answered[0], group.size()).forEach(pending -> pending.result().completeExceptionally(failure));
+            if (failure instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 

@@ -6,8 +6,7 @@ import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.CommandReader;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.domain.Shape;
-import io.msixpool.projections.PoolQuery;
-import io.msixpool.projections.PoolView;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
@@ -18,19 +17,13 @@ import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.SubscriptionQueryResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.channel.AbortedException;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /** The bus's routes (docs/http.md): which path and method, which role, then the endpoint. */
 final class BusRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(BusRoutes.class);
     private static final Pattern POOL = Pattern.compile("/v1/devices/([^/]+)/pool");
     private static final Pattern WATCH = Pattern.compile("/v1/devices/([^/]+)/pool/watch");
     static final int DEFAULT_EVENTS = 1_000;
@@ -45,6 +38,7 @@ final class BusRoutes {
     private final BusServer server;
     private final CommandEndpoint commands;
     private final String openApi = OpenApiDocument.text();
+    private final WatchHub watches;
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -53,6 +47,7 @@ final class BusRoutes {
         this.metrics = metrics;
         this.server = server;
         this.commands = new CommandEndpoint(engine, tokens, reader, metrics, server);
+        this.watches = new WatchHub(engine, device -> blocking(() -> engine.poolAt(device)));
     }
 
     /** One endpoint: its method, whether only operators may call it, and what it does. */
@@ -162,38 +157,35 @@ final class BusRoutes {
     }
 
     private Mono<Void> watch(String device, HttpServerResponse response) {
-        // Axon registers for updates before it runs the initial query, so no change falls between them.
-        SubscriptionQueryResult<Optional<PoolView>, PoolView> subscription = engine.axon().queryGateway()
-                .subscriptionQuery(new PoolQuery(device), ResponseTypes.optionalInstanceOf(PoolView.class),
-                        ResponseTypes.instanceOf(PoolView.class));
-        return blocking(() -> subscription.initialResult().block()).onErrorResume(failure -> {
-            subscription.close();
-            return StoreReads.failed(response, failure).then(Mono.empty());
-        }).flatMap(initial -> {
-            if (initial.isEmpty()) {
-                subscription.close();
-                return Responses.error(response, ApiError.unknownDevice(device));
-            }
-            metrics.watchOpened();
-            // A slow reader never holds up the engine: updates are taken as fast as they come and
-            // only the newest waits for the client.
-            Flux<String> views = Flux.concat(Mono.just(initial.get()), subscription.updates().onBackpressureLatest())
-                    .distinctUntilChanged() // a batch of events can end where the initial view already was
-                    .map(view -> "data: " + Json.write(view) + "\n\n");
-            Flux<String> heartbeats = Flux.interval(HEARTBEAT).map(tick -> ":\n\n").onBackpressureDrop();
-            Flux<String> stream = Flux.merge(1, views, heartbeats)
-                    .takeUntilOther(server.stopping().then(Mono.just(true)))
-                    .doFinally(signal -> {
-                        subscription.close();
-                        metrics.watchClosed();
-                    });
-            // The next frame goes to the connection only while it takes output: a reader that falls
-            // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
-            // Without this, sendString would take frames 128 ahead into Netty's buffer whatever the reader does.
-            Writability writability = writability(response);
-            Flux<String> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
-            return response.sse().sendString(paced).then();
-        });
+        // The device's feed, shared by its watchers: each view is read and serialised once for all of them.
+        return Mono.usingWhen(Mono.fromSupplier(() -> watches.join(device)),
+                feed -> feed.ready()
+                        .onErrorResume(failure -> StoreReads.failed(response, failure).then(Mono.empty()))
+                        .flatMap(known -> known
+                                ? watch(feed, response)
+                                : Responses.error(response, ApiError.unknownDevice(device))),
+                feed -> Mono.fromRunnable(() -> watches.leave(feed)));
+    }
+
+    private Mono<Void> watch(PoolFeed feed, HttpServerResponse response) {
+        metrics.watchOpened();
+        // A slow reader never holds up the feed: it takes every frame as it comes, and only the newest
+        // waits for the client (a reference to the frame all watchers share, never a copy).
+        Flux<ByteBuf> views = feed.frames().onBackpressureLatest().map(PoolFeed.Frame::content);
+        Flux<ByteBuf> heartbeats = Flux.interval(HEARTBEAT).map(tick -> PoolFeed.heartbeat()).onBackpressureDrop();
+        Flux<ByteBuf> stream = Flux.merge(1, views, heartbeats)
+                .takeUntilOther(server.stopping().then(Mono.just(true)))
+                .doFinally(signal -> metrics.watchClosed());
+        // The next frame goes to the connection only while it takes output: a reader that falls
+        // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
+        // Without this, send would take frames 128 ahead into Netty's buffer whatever the reader does.
+        Writability writability = writability(response);
+        Flux<ByteBuf> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
+        return response.sse().send(paced).then();
+    }
+
+    int watchedDevices() {
+        return watches.openFeeds();
     }
 
     private static Writability writability(HttpServerResponse response) {

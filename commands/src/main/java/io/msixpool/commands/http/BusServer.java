@@ -58,6 +58,7 @@ public final class BusServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(new DefaultEventExecutor());
     private final HealthCheck health;
     private final DisposableServer server;
+    private final BusRoutes routes;
     private volatile boolean draining;
 
     private BusServer(Engine engine, Tokens tokens, String host, int port, Timeouts timeouts, ConnectionGate.Limits limits,
@@ -65,7 +66,7 @@ public final class BusServer implements AutoCloseable {
         this.engine = engine;
         this.health = new HealthCheck(engine);
         ConnectionGate gate = new ConnectionGate(limits);
-        BusRoutes routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
+        this.routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
         HttpServer plain = HttpServer.create();
         this.server = tls.map(secure -> secure.applyTo(plain)).orElse(plain)
                 .host(host)
@@ -134,6 +135,11 @@ public final class BusServer implements AutoCloseable {
     /** Open client connections, for tests that wait until the server let go of a client. */
     int openConnections() {
         return connections.size();
+    }
+
+    /** Devices with an open watch feed, for tests that check a feed goes with its last watcher. */
+    int watchedDevices() {
+        return routes.watchedDevices();
     }
 
     /** Commands being decided and store reads running, for tests that wait until the server is idle. */

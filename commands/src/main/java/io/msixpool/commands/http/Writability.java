@@ -30,6 +30,9 @@ final class Writability extends ChannelInboundHandlerAdapter {
 
     /** Completes at once while the connection is writable, else when it becomes writable again. */
     Mono<Void> whenWritable() {
+        if (channel.isWritable()) {
+            return Mono.empty(); // most of the time: nothing to listen to, for each frame of each watcher
+        }
         // Listen first, then look: a change between the two cannot be missed.
         return Flux.merge(changes.asFlux(), Mono.fromCallable(channel::isWritable))
                 .filter(writable -> writable)

@@ -42,14 +42,17 @@ final class BusFixture implements AutoCloseable {
     final TestStores.Kind kind;
     final Path tokensFile;
     final Tokens tokens;
+    final Engine engine;
     final BusServer server;
     final URI base;
     final HttpClient http;
 
-    private BusFixture(TestStores.Kind kind, Path tokensFile, Tokens tokens, BusServer server, String scheme, HttpClient http) {
+    private BusFixture(TestStores.Kind kind, Path tokensFile, Tokens tokens, Engine engine, BusServer server, String scheme,
+                       HttpClient http) {
         this.kind = kind;
         this.tokensFile = tokensFile;
         this.tokens = tokens;
+        this.engine = engine;
         this.server = server;
         this.base = URI.create(scheme + "://127.0.0.1:" + server.address().getPort());
         this.http = http;
@@ -86,7 +89,7 @@ final class BusFixture implements AutoCloseable {
         Tokens tokens = Tokens.follow(tokensFile);
         Engine engine = Engine.openWatchable(StoreLocation.parse(store));
         try {
-            return new BusFixture(kind, tokensFile, tokens, serve.apply(engine, tokens), scheme, client);
+            return new BusFixture(kind, tokensFile, tokens, engine, serve.apply(engine, tokens), scheme, client);
         } catch (RuntimeException e) {
             engine.close();
             throw e;

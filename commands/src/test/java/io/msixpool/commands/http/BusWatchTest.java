@@ -13,6 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.support.TestStores;
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +31,10 @@ import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code GET /v1/devices/{device}/pool/watch}: server-sent events over real HTTP, the current view
- * first and then one view per change of that device only; unknown devices; the watchers gauge; and
- * a watcher that does not read, which must neither slow the engine nor make the server keep every
- * view for it: it gets the newest view when it reads again.
+ * first and then one view per change of that device only; unknown devices; the watchers gauge; a
+ * watcher that does not read, which must neither slow the engine nor make the server keep every
+ * view for it: it gets the newest view when it reads again; and the feed a device's watchers share
+ * (one per watched device, gone with its last watcher), which a late watcher joins at the current view.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 @Isolated // a slow watcher is measured against the command rate: it needs the machine to itself
@@ -172,7 +178,178 @@ class BusWatchTest {
         awaitWatchers(before, "both watchers left");
     }
 
+    @Test
+    void manyWatchersOfADeviceShareOneFeedAndEachEndsAtTheFinalView() {
+        int watchers = 40;
+        bus.openReclaimedPf("many", "nvme0", 16);
+        List<SseStream> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < watchers; i++) {
+                streams.add(SseStream.open(bus.port(), AUDITOR_TOKEN, "many", -1));
+            }
+            ObjectNode first = bus.pool("many");
+            for (SseStream watch : streams) {
+                assertEquals(first, object(watch.next()), "every watcher's first view is the current one");
+            }
+            assertEquals(1, feedSubscriptions(), "one subscription to the engine's feed for all " + watchers
+                    + " watchers: a change is read and serialised once, not once per watcher");
+            assertEquals(1, bus.server.watchedDevices());
+
+            for (int vf = 0; vf < 10; vf++) {
+                bus.accept(assign("many", "nvme0", vf, 2));
+            }
+            ObjectNode last = bus.pool("many");
+            for (SseStream watch : streams) {
+                readUntil(watch, last);
+            }
+        } finally {
+            streams.forEach(SseStream::close);
+        }
+        awaitFeeds(0, "the last watcher left: the device's feed is closed and unwatched again");
+        assertEquals(0, feedSubscriptions(), "nothing follows the device any more");
+    }
+
+    @Test
+    void aWatcherJoiningLateGetsTheCurrentViewWithoutWaitingForTheFeed() {
+        bus.accept(provision("late", "nvme0", 8, 64));
+        bus.accept("{\"type\":\"OpenPf\",\"device\":\"late\",\"pf\":\"nvme0\"}");
+        bus.accept("{\"type\":\"Reclaim\",\"device\":\"late\",\"pf\":\"nvme0\"}");
+        List<SseStream> streams = new ArrayList<>();
+        try (SseStream early = SseStream.open(bus.port(), AUDITOR_TOKEN, "late", -1)) {
+            assertEquals(bus.pool("late"), object(early.next()));
+            for (int vf = 0; vf < 8; vf++) {
+                // Joined right after the answer: the feed may not have seen this change yet, the view must.
+                bus.accept(assign("late", "nvme0", vf, 2));
+                SseStream joined = SseStream.open(bus.port(), AUDITOR_TOKEN, "late", -1);
+                streams.add(joined);
+                assertEquals(bus.pool("late"), object(joined.next()), "the first view shows VF " + vf + " open");
+            }
+            // And the late ones follow the changes after their first view, as the first watcher does.
+            bus.accept("{\"type\":\"ReleaseVectors\",\"device\":\"late\",\"pf\":\"nvme0\",\"vf\":0}");
+            ObjectNode last = bus.pool("late");
+            readUntil(early, last);
+            for (SseStream joined : streams) {
+                readUntil(joined, last);
+            }
+        } finally {
+            streams.forEach(SseStream::close);
+        }
+        awaitFeeds(0, "every watcher left");
+    }
+
+    @Test
+    void watchersOfTwoDevicesAreIndependent() {
+        bus.accept(provision("ind-1", "nvme0", 4, 64));
+        bus.accept(provision("ind-2", "nvme0", 4, 64));
+        String openPf2 = "{\"type\":\"OpenPf\",\"device\":\"ind-2\",\"pf\":\"nvme0\"}";
+        try (SseStream second = SseStream.open(bus.port(), AUDITOR_TOKEN, "ind-2", -1)) {
+            assertNotNull(second.next());
+            try (SseStream first = SseStream.open(bus.port(), AUDITOR_TOKEN, "ind-1", -1)) {
+                assertNotNull(first.next());
+                assertEquals(2, bus.server.watchedDevices(), "a feed per device");
+                bus.accept("{\"type\":\"OpenPf\",\"device\":\"ind-1\",\"pf\":\"nvme0\"}");
+                assertEquals(bus.pool("ind-1"), object(first.next()));
+            }
+            awaitFeeds(1, "the watcher of ind-1 left; ind-2's feed stays");
+            bus.accept(openPf2);
+            // Had ind-1's change reached this watcher, it would come before this view.
+            assertEquals(bus.pool("ind-2"), object(second.next()), "the view after " + openPf2);
+        }
+        awaitFeeds(0, "both watchers left");
+    }
+
+    /**
+     * Watchers that read nothing hold references to the views the feed made, not copies: the memory
+     * they hold is a few views of the device, whether 2 watchers stall or 40. (Netty copies a heap
+     * buffer into direct memory of its own for each write; each stalled watcher held such a copy.)
+     */
+    @Test
+    void stalledWatchersHoldTheSharedViewsNotCopiesAndGetTheNewestWhenTheyRead() throws Exception {
+        int stalled = 40;
+        for (int pf = 0; pf < 8; pf++) {
+            bus.accept(provision("wide", "nvme" + pf, 4096, 8192));
+        }
+        int viewBytes = bus.poolResponse("wide").body().length();
+        long before = memoryAfterCollection();
+        List<SseStream> streams = new ArrayList<>();
+        try {
+            double watching = watchers();
+            for (int i = 0; i < stalled; i++) {
+                streams.add(SseStream.open(bus.port(), AUDITOR_TOKEN, "wide", 4096));
+            }
+            awaitWatchers(watching + stalled, "every stalled watcher was sent its first view");
+            for (int change = 0; change < 3; change++) {
+                bus.accept("{\"type\":\"" + (change % 2 == 0 ? "OpenPf" : "ClosePf")
+                        + "\",\"device\":\"wide\",\"pf\":\"nvme0\"}");
+            }
+            // Shared, they hold at most four frames (the first, part written; one waiting for the socket,
+            // one in the stream, the newest) and the engine a view or two as objects: a few views' worth,
+            // whatever their number. A view to each may still be on its way: wait for the memory to settle
+            // below the bound, which copies per watcher (40 of them) never do.
+            long bound = 20L * viewBytes;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long held;
+            do {
+                held = memoryAfterCollection() - before;
+            } while (held > bound && System.nanoTime() < deadline);
+            System.out.printf("%d watchers that do not read hold %,d bytes of heap and direct memory, views of %,d bytes%n",
+                    stalled, held, viewBytes);
+            assertTrue(held <= bound, stalled + " stalled watchers hold " + held + " bytes, more than 20 views of "
+                    + viewBytes + " bytes: copies per watcher");
+
+            ObjectNode newest = bus.pool("wide");
+            for (SseStream watch : streams) {
+                watch.connection.setReadTimeout(20_000);
+                readUntil(watch, newest);
+            }
+        } finally {
+            streams.forEach(SseStream::close);
+        }
+        awaitFeeds(0, "every stalled watcher left");
+    }
+
     // ---- helpers
+
+    /** Reads views until {@code expected}; fails if the stream ends first. */
+    private static void readUntil(SseStream watch, ObjectNode expected) {
+        ObjectNode view;
+        do {
+            String data = watch.next();
+            assertNotNull(data, "the stream ended before the view " + expected);
+            view = object(data);
+        } while (!view.equals(expected));
+    }
+
+    /** Subscriptions to the engine's watch feed (Axon's subscription queries), of any device. */
+    private static int feedSubscriptions() {
+        return bus.engine.axon().queryUpdateEmitter().activeSubscriptions().size();
+    }
+
+    /**
+     * Memory in use after a collection: the heap, the JDK's direct buffers, and the bytes Netty's pool
+     * has handed out and not had back (not the pool's size, which keeps what earlier tests made it take).
+     */
+    private static long memoryAfterCollection() {
+        System.gc();
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        for (PoolArenaMetric arena : PooledByteBufAllocator.DEFAULT.metric().directArenas()) {
+            used += arena.numActiveBytes();
+        }
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                used += pool.getMemoryUsed();
+            }
+        }
+        return used;
+    }
+
+    private static void awaitFeeds(int expected, String why) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (bus.server.watchedDevices() != expected && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        assertEquals(expected, bus.server.watchedDevices(), why);
+    }
 
     private static long timeCommands(int count, IntFunction<String> command) {
         return timeCommands(count, command, count, 0);
