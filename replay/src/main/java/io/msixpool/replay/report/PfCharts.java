@@ -82,6 +82,15 @@ final class PfCharts {
         }
         line.to(columns, line.y()).to(columns, 0);
         out.append("<path class=\"free\" d=\"").append(line.path()).append("\"><title>free vectors</title></path>");
+        Steps strandedLine = Steps.vectors(first, series.strandedLast(first));
+        for (int c = first; c < columns; c++) {
+            if (series.touched(c)) {
+                strandedLine.to(c, series.strandedLast(c));
+            }
+        }
+        strandedLine.to(columns, strandedLine.y());
+        out.append("<path class=\"stranded\" d=\"").append(strandedLine.path()).append("\"><title>stranded vectors:"
+                + " held by VFs whose controller is not open</title></path>");
         if (band) {
             out.append("<path class=\"band\" d=\"").append(band(series)).append("\"><title>lowest to highest free"
                     + " in a time slice</title></path>");
@@ -177,7 +186,8 @@ final class PfCharts {
 
     private void yAxis(StringBuilder out, long low, long high) {
         long step = niceStep((high - low) / 4.0);
-        out.append("<text x=\"4\" y=\"").append(TOP - 5).append("\">free vectors</text>");
+        out.append("<text x=\"4\" y=\"").append(TOP - 5).append("\">free vectors (line and area); stranded vectors"
+                + " (dashed)</text>");
         StringBuilder grid = new StringBuilder();
         for (long v = Math.ceilDiv(low, step) * step; v <= high; v += step) {
             long y = yPixel(v, low, high);

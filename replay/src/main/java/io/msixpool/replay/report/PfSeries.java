@@ -13,7 +13,8 @@ import java.util.Arrays;
 
 /**
  * One PF over time, in the {@link Timeline}'s columns: its free vectors (lowest, highest and last
- * value in each column) and the vectors each VF holds (the highest in each of half as many
+ * value in each column), its stranded vectors (held by VFs whose controller is not open, as
+ * {@link PfState#msixStranded()} counts them; the last value in each column) and the vectors each VF holds (the highest in each of half as many
  * columns; at most {@link #MAX_ROWS} rows, neighbouring VFs summed into one row beyond that).
  *
  * <p>A VF row is written only when it changes: the columns it skipped are filled then with the
@@ -40,11 +41,15 @@ final class PfSeries implements Timeline.Series {
     private final int[] freeMin = new int[Timeline.COLUMNS];
     private final int[] freeMax = new int[Timeline.COLUMNS];
     private final int[] freeLast = new int[Timeline.COLUMNS];
+    private final int[] strandedLast = new int[Timeline.COLUMNS];
     private final boolean[] touched = new boolean[Timeline.COLUMNS];
     private int firstColumn;
     private int lastColumn;
 
     private final int[] vfHeld;
+    private final boolean[] vfOpen;
+    /** Kept as VFs change, not recounted per event: a PF may have thousands of VFs. */
+    private long stranded;
     private final long[] rowHeld;
     private final int[] rowLast;
     private final int[] heat;
@@ -62,6 +67,7 @@ final class PfSeries implements Timeline.Series {
         this.firstColumn = column;
         this.lastColumn = column;
         this.vfHeld = new int[vfCount];
+        this.vfOpen = new boolean[vfCount];
         this.rowHeld = new long[rows];
         this.rowLast = new int[rows];
         this.heat = new int[rows * HEAT_COLUMNS];
@@ -90,12 +96,28 @@ final class PfSeries implements Timeline.Series {
             update(assigned.vf(), after, column);
         } else if (event instanceof VectorsReleased released) {
             update(released.vf(), after, column);
-        } else if (!(event instanceof VfOpened || event instanceof VfClosed || event instanceof PfOpened
-                || event instanceof PfClosed || event instanceof NumVfsChanged)) {
-            // Provisioning, a default distribution, a reclaim (rare): any VF may have changed.
+        } else if (event instanceof VfOpened opened) {
+            openness(opened.vf(), after);
+        } else if (event instanceof VfClosed closed) {
+            openness(closed.vf(), after);
+        } else if (!(event instanceof PfOpened || event instanceof PfClosed || event instanceof NumVfsChanged)) {
+            // Provisioning, a default distribution, a reclaim, a reboot (rare): any VF may have changed.
             for (int vf = 0; vf < vfCount; vf++) {
                 update(vf, after, column);
+                openness(vf, after);
             }
+        }
+        strandedLast[column] = clamp(stranded);
+    }
+
+    private void openness(int vf, PfState after) {
+        if (vf < 0 || vf >= vfCount || vf >= after.vfs().size()) {
+            return;
+        }
+        boolean open = after.vf(vf).open();
+        if (open != vfOpen[vf]) {
+            vfOpen[vf] = open;
+            stranded += open ? -vfHeld[vf] : vfHeld[vf];
         }
     }
 
@@ -109,6 +131,9 @@ final class PfSeries implements Timeline.Series {
             return;
         }
         vfHeld[vf] = now;
+        if (!vfOpen[vf]) {
+            stranded += now - (long) was;
+        }
         int row = vf / groupSize;
         int before = clamp(rowHeld[row]);
         rowHeld[row] += now - (long) was;
@@ -146,11 +171,13 @@ final class PfSeries implements Timeline.Series {
                 freeMin[i] = Math.min(freeMin[a], freeMin[b]);
                 freeMax[i] = Math.max(freeMax[a], freeMax[b]);
                 freeLast[i] = freeLast[b];
+                strandedLast[i] = strandedLast[b];
             } else {
                 int from = touched[b] ? b : a;
                 freeMin[i] = freeMin[from];
                 freeMax[i] = freeMax[from];
                 freeLast[i] = freeLast[from];
+                strandedLast[i] = strandedLast[from];
             }
             touched[i] = touched[a] || touched[b];
         }
@@ -193,6 +220,15 @@ final class PfSeries implements Timeline.Series {
 
     int freeLast(int column) {
         return freeLast[column];
+    }
+
+    int strandedLast(int column) {
+        return strandedLast[column];
+    }
+
+    /** The stranded vectors after the PF's latest event. */
+    int strandedNow() {
+        return strandedLast[lastColumn];
     }
 
     /** The free vectors after the PF's latest event. */

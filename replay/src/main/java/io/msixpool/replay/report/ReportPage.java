@@ -35,6 +35,7 @@ final class ReportPage {
             .grid{fill:none;stroke:#ececec}.axis{fill:none;stroke:#aaa}
             .free{fill:#e3edf9;stroke:#1f5fa8;stroke-width:1.6;vector-effect:non-scaling-stroke}
             .band{fill:#1f5fa8;fill-opacity:.35}
+            .stranded{fill:none;stroke:#b8860b;stroke-width:1.4;stroke-dasharray:3 2;vector-effect:non-scaling-stroke}
             .total{fill:none;stroke:#c0392b;stroke-width:1;stroke-dasharray:6 4;vector-effect:non-scaling-stroke}
             .chart .total-label{fill:#c0392b}.mark{stroke:#d4001a;stroke-width:2;vector-effect:non-scaling-stroke}
             .heat{shape-rendering:crispEdges}.heat path{fill:none;stroke-width:1}
@@ -208,7 +209,8 @@ final class ReportPage {
                     .append(Html.escape(series.device)).append(" / ").append(Html.escape(series.pf)).append("</h4>\n")
                     .append("<p class=\"facts\">").append(series.emulation()).append(", ")
                     .append(plural(series.vfCount, "VF")).append(", total ").append(series.msixTotal())
-                    .append(" vectors, ").append(series.freeNow()).append(" free after its last event")
+                    .append(" vectors, ").append(series.freeNow()).append(" free and ").append(series.strandedNow())
+                    .append(" stranded after its last event")
                     .append(findings == 0 ? "" : ", <a href=\"#findings\">" + plural(findings, "finding") + "</a>")
                     .append(series.vfCountChanged() ? "; its VF count changed (provisioned again), the heatmap keeps"
                             + " the first one" : "").append("</p>\n");

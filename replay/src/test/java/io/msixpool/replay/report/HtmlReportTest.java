@@ -133,6 +133,23 @@ class HtmlReportTest {
         assertEquals(8, report.series(D, "virtio0").held(1, last), "virtio0 keeps its default, 16 / 2");
     }
 
+    /**
+     * The stranded series, kept VF by VF as events come, ends where {@link PfState#msixStranded()} of
+     * the final state is, on every PF: one definition, the report's count checked against it.
+     */
+    @Test
+    void theStrandedSeriesOfAPfEndsWhereThePoolsOwnCountIs() {
+        HtmlReport report = new HtmlReport("two-actors.jsonl");
+        ChainedLog log = twoActors();
+        audit(log, report);
+
+        for (String pf : List.of("nvme0", "virtio0")) {
+            assertEquals(log.state(D).pf(pf).msixStranded(), report.series(D, pf).strandedNow(), pf);
+        }
+        assertEquals(4, report.series(D, "nvme0").strandedNow(), "VF 1 was closed and keeps its 4 vectors");
+        assertEquals(16, report.series(D, "virtio0").strandedNow(), "virtio0's two VFs keep the default 8 each, closed");
+    }
+
     @Test
     void aForgedEventIsAFindingInThePageWithItsRuleAndPosition() throws IOException {
         HtmlReport report = new HtmlReport("forged.jsonl");
