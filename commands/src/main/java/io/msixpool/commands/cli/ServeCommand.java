@@ -5,6 +5,7 @@ import io.msixpool.commands.http.BusServer;
 import io.msixpool.commands.http.ServerTls;
 import io.msixpool.commands.http.Tokens;
 import io.msixpool.commands.http.TokensFile;
+import io.msixpool.replay.merkle.NoteKey;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -25,6 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Serves the HTTP bus (docs/http.md) to clients holding a bearer token.",
                 "",
                 "Commands, pools, live pool watches, the event log, health and metrics.",
+                "",
+                "It signs the log's checkpoints with STORE/checkpoint.key, made on the first start (the log's",
+                "origin: --log-origin NAME, or msix-pool/ and 8 random hex digits), or --signing-key FILE, and",
+                "prints the verifier key that checks them first (msix key prints it too).",
                 "",
                 "Without --tokens, the server uses STORE/tokens.json, which holds SHA-256 hashes of tokens",
                 "(msix token add|list|revoke). A first start without that file creates it with one new operator",
@@ -76,6 +81,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    SigningKeyOptions signingKey;
+
     @Spec
     CommandSpec spec;
 
@@ -92,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
         tls.requireSafe(address.getAddress(), bind);
         Optional<ServerTls> secure = tls.load();
         Tokens tokens = loadTokens();
+        NoteKey checkpointKey = signingKey.loadOrCreate(store.location(), spec.commandLine().getErr());
         Engine engine = Engine.openWatchable(store.location());
         BusServer server;
         try {
@@ -110,6 +119,7 @@ final class ServeCommand implements Callable<Integer> {
         // The JVM runs shutdown hooks on SIGINT (Ctrl-C), SIGTERM and SIGHUP alike.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "msix-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
+        out.println("verifier key: " + checkpointKey.verifierKey());
         out.println("listening on " + (secure.isPresent() ? "https" : "http") + "://" + urlHost(server.address().getHostString()) + ":" + server.address().getPort());
         out.flush();
         server.awaitClose();

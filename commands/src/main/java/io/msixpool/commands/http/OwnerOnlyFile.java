@@ -20,7 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A file that only its owner may read or write (the tokens file), always replaced whole: the new
+ * A file that only its owner may read or write (the tokens file, the checkpoint signing key), always replaced whole: the new
  * content goes to a temporary owner-only file beside it, is synced, and is renamed over it, so a
  * reader (a running {@code msix serve}) sees the old file or the new one, never a part, and a crash
  * leaves one of the two.
@@ -40,8 +40,13 @@ final class OwnerOnlyFile {
     private OwnerOnlyFile() {
     }
 
-    /** Refuses a file that its group or others may read or write, naming its mode and the fix. */
+    /** Refuses a tokens file that its group or others may read or write, naming its mode and the fix. */
     static void requirePrivate(Path file) throws IOException {
+        requirePrivate(file, "tokens");
+    }
+
+    /** Refuses a file that its group or others may read or write, naming its mode, what it holds ({@code whose}) and the fix. */
+    static void requirePrivate(Path file, String whose) throws IOException {
         Set<PosixFilePermission> permissions;
         try {
             permissions = Files.getPosixFilePermissions(file);
@@ -55,7 +60,7 @@ final class OwnerOnlyFile {
             }
             throw new IllegalArgumentException(file + " may be read or written by others (mode "
                     + String.format("0%o", mode) + ", " + PosixFilePermissions.toString(permissions)
-                    + "): tokens must be its owner's only; fix it with: chmod 600 " + file);
+                    + "): " + whose + " must be its owner's only; fix it with: chmod 600 " + file);
         }
     }
 

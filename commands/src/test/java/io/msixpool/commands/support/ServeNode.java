@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.commands.http.SigningKeyFile;
+import io.msixpool.replay.merkle.Checkpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,12 +25,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,12 +41,19 @@ import java.util.stream.Collectors;
 
 /**
  * One {@code msix serve} as a real child process: started on the test class path, ready once it printed
- * {@code listening on http://HOST:PORT} (or https), its standard error kept in a file, stopped with SIGTERM.
+ * {@code verifier key: VKEY} and then {@code listening on http://HOST:PORT} (or https), its standard error
+ * kept in a file, stopped with SIGTERM.
  * Carries a plain HTTP/1.1 client for its bus.
  */
 public final class ServeNode implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern LISTENING = Pattern.compile("listening on (https?)://(.+):(\\d+)");
+    private static final String VERIFIER_KEY = "verifier key: ";
+    /**
+     * The signing key of each PostgreSQL store a node was started on without --signing-key: an
+     * operator gives every node of a store the same key file, and so do the tests.
+     */
+    private static final Map<String, Path> SIGNING_KEYS = new ConcurrentHashMap<>();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
@@ -49,9 +61,11 @@ public final class ServeNode implements AutoCloseable {
     private final String scheme;
     private final String host;
     private final int port;
+    private final String verifierKey;
     private final HttpClient http;
 
-    private ServeNode(Process process, Path err, String scheme, String host, int port) {
+    private ServeNode(Process process, Path err, String scheme, String host, int port, String verifierKey) {
+        this.verifierKey = verifierKey;
         this.process = process;
         this.err = err;
         this.scheme = scheme;
@@ -70,18 +84,19 @@ public final class ServeNode implements AutoCloseable {
     public static ServeNode start(String... args) {
         try {
             Path err = Files.createTempFile("msix-serve-err", ".txt");
-            String[] serve = new String[args.length + 1];
-            serve[0] = "serve";
-            System.arraycopy(args, 0, serve, 1, args.length);
+            String[] serve = withSigningKey(args);
             Process process = MsixProcess.builder(serve).redirectError(err.toFile()).start();
             process.getOutputStream().close();
             CompletableFuture<Matcher> listening = new CompletableFuture<>();
+            CompletableFuture<String> verifierKey = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = out.readLine(); line != null; line = out.readLine()) {
                         Matcher matcher = LISTENING.matcher(line);
-                        if (matcher.matches()) {
+                        if (line.startsWith(VERIFIER_KEY) && !verifierKey.isDone()) {
+                            verifierKey.complete(line.substring(VERIFIER_KEY.length()));
+                        } else if (matcher.matches() && verifierKey.isDone()) {
                             listening.complete(matcher);
                         } else {
                             listening.completeExceptionally(new AssertionError("unexpected stdout line: " + line));
@@ -96,7 +111,8 @@ public final class ServeNode implements AutoCloseable {
             reader.start();
             try {
                 Matcher matcher = listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                return new ServeNode(process, err, matcher.group(1), matcher.group(2), Integer.parseInt(matcher.group(3)));
+                return new ServeNode(process, err, matcher.group(1), matcher.group(2), Integer.parseInt(matcher.group(3)),
+                        verifierKey.getNow(null));
             } catch (Exception notListening) {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
@@ -110,6 +126,27 @@ public final class ServeNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code serve} and {@code args}, with the store's own --signing-key for a PostgreSQL store that has none. */
+    private static String[] withSigningKey(String[] args) throws IOException {
+        List<String> serve = new ArrayList<>(List.of("serve"));
+        serve.addAll(List.of(args));
+        int store = serve.indexOf("--store");
+        if (store > 0 && serve.get(store + 1).startsWith("jdbc:postgresql:") && !serve.contains("--signing-key")) {
+            Path key = SIGNING_KEYS.computeIfAbsent(serve.get(store + 1), url -> {
+                Path file = Path.of(System.getProperty("java.io.tmpdir"), "msix-key-" + UUID.randomUUID(), "checkpoint.key");
+                SigningKeyFile.create(file, Checkpoint.randomOrigin());
+                return file;
+            });
+            serve.addAll(List.of("--signing-key", key.toString()));
+        }
+        return serve.toArray(String[]::new);
+    }
+
+    /** The verifier key the node printed before it listened: {@code <origin>+<key id>+<public key>}. */
+    public String verifierKey() {
+        return verifierKey;
     }
 
     /** {@code http}, or {@code https} for a node started with {@code --tls-cert}. */
