@@ -1,15 +1,11 @@
 package io.msixpool.commands.http;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.msixpool.commands.engine.FleetFollower;
 import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.projections.fleet.Fleet;
-import io.msixpool.projections.fleet.PfSummary;
-import io.msixpool.projections.fleet.Placement;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
@@ -21,17 +17,6 @@ import reactor.netty.http.server.HttpServerResponse;
 final class FleetEndpoint {
     /** The longest a read waits for the fleet to show this node's own commits; then 503, try again. */
     static final Duration CATCH_UP = Duration.ofSeconds(5);
-
-    /** A page of {@code GET /v1/pools}; {@code next} is absent after the last page. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record PoolsPage(List<PfSummary> pools, String next) {
-        static PoolsPage of(Fleet.Page page) {
-            return new PoolsPage(page.pools(), page.next() == null ? null : page.next().toString());
-        }
-    }
-
-    record Placements(List<Placement> placements) {
-    }
 
     /** The fleet fell behind this node's commits for longer than {@link #CATCH_UP} (the store stalls). */
     private static final class Behind extends RuntimeException {
@@ -57,7 +42,7 @@ final class FleetEndpoint {
         } catch (BadRequest bad) {
             return Responses.error(response, ApiError.badRequest(bad.getMessage()));
         }
-        return answer(response, () -> PoolsPage.of(follower.fleet().page(query.filter(), query.after(), query.limit())));
+        return answer(response, () -> follower.fleet().page(query.filter(), query.after(), query.limit()));
     }
 
     Mono<Void> placements(QueryStringDecoder uri, HttpServerResponse response) {
@@ -67,7 +52,7 @@ final class FleetEndpoint {
         } catch (BadRequest bad) {
             return Responses.error(response, ApiError.badRequest(bad.getMessage()));
         }
-        return answer(response, () -> new Placements(
+        return answer(response, () -> new Fleet.Placements(
                 follower.fleet().placements(query.filter().emulation(), query.msix(), query.limit())));
     }
 
@@ -87,20 +72,25 @@ final class FleetEndpoint {
         return feed.open();
     }
 
+    /** The answer, read once the fleet shows every command this node has answered (a worker waits, never the event loop). */
     private Mono<Void> answer(HttpServerResponse response, Supplier<Object> read) {
-        return current().then(server.onWorker(() -> Json.write(read.get())))
-                .flatMap(body -> Responses.json(response, 200, body))
-                .onErrorResume(failure -> failed(response, failure));
+        return server.onWorker(() -> {
+            awaitCurrent();
+            return Json.write(read.get());
+        }).flatMap(body -> Responses.json(response, 200, body)).onErrorResume(failure -> failed(response, failure));
     }
 
-    /** Completes once the fleet shows every command this node has answered (waiting on a worker, never the event loop). */
     private Mono<Boolean> current() {
         return server.onWorker(() -> {
-            if (!follower.showsCommitsOfThisNode(CATCH_UP)) {
-                throw new Behind();
-            }
+            awaitCurrent();
             return true;
         });
+    }
+
+    private void awaitCurrent() throws InterruptedException {
+        if (!follower.showsCommitsOfThisNode(CATCH_UP)) {
+            throw new Behind();
+        }
     }
 
     private static Mono<Void> failed(HttpServerResponse response, Throwable failure) {

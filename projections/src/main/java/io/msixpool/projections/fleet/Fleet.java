@@ -1,5 +1,6 @@
 package io.msixpool.projections.fleet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.msixpool.domain.Decision;
 import io.msixpool.domain.DeviceRules;
 import io.msixpool.domain.Emulation;
@@ -38,8 +39,13 @@ public final class Fleet {
     public record Change(PfSummary before, PfSummary after) {
     }
 
-    /** One page of a listing; {@code next} is the {@code after} of the next page, or null after the last. */
+    /** One page of a listing (docs/wire.md "Fleet"); {@code next} is the {@code after} of the next page, absent after the last. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Page(List<PfSummary> pools, PfKey next) {
+    }
+
+    /** An answer of placements (docs/wire.md "Placements"), best first. */
+    public record Placements(List<Placement> placements) {
     }
 
     private record Known(DeviceState state, long sequence) {

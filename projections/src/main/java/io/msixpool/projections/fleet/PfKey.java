@@ -1,5 +1,6 @@
 package io.msixpool.projections.fleet;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Comparator;
 
 /**
@@ -23,6 +24,7 @@ public record PfKey(String device, String pf) implements Comparable<PfKey> {
         return ORDER.compare(this, other);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return device + "/" + pf;
