@@ -96,11 +96,17 @@ public final class FleetBench {
         BlockingQueue<long[]> received = new LinkedBlockingQueue<>();
         HttpResponse<Stream<String>> stream = bus.client().send(bus.request("/v1/pools/watch?open=false").GET().build(),
                 HttpResponse.BodyHandlers.ofLines());
-        Thread reader = Thread.ofVirtual().start(() -> stream.body().forEach(line -> {
-            if (line.startsWith("data:") && line.contains("\"" + CARD + "\"")) {
-                received.add(new long[] {System.nanoTime(), line.contains("\"open\":true") ? 1 : 0});
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                stream.body().forEach(line -> {
+                    if (line.startsWith("data:") && line.contains("\"" + CARD + "\"")) {
+                        received.add(new long[] {System.nanoTime(), line.contains("\"open\":true") ? 1 : 0});
+                    }
+                });
+            } catch (java.io.UncheckedIOException closed) {
+                // the bench closed the stream: done
             }
-        }));
+        });
         try {
             boolean open = isOpen(bus);
             long[] fromSent = new long[rounds];
