@@ -22,12 +22,14 @@ import java.util.concurrent.Executors;
 
 /** A {@code msix serve} in this process on a loopback port, and a real HTTP client of it holding an operator token. */
 final class LocalBus implements AutoCloseable {
+    private final Engine engine;
     private final BusServer server;
     private final String token;
     private final URI base;
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
 
-    private LocalBus(BusServer server, String token) {
+    private LocalBus(Engine engine, BusServer server, String token) {
+        this.engine = engine;
         this.server = server;
         this.token = token;
         this.base = URI.create("http://127.0.0.1:" + server.address().getPort());
@@ -36,7 +38,21 @@ final class LocalBus implements AutoCloseable {
     static LocalBus start(StoreLocation store, Path tokensDir) throws Exception {
         Path tokensFile = tokensDir.resolve("bench-tokens.json");
         String token = TokensFile.createDefault(tokensFile).orElseThrow();
-        return new LocalBus(BusServer.start(Engine.openWatchable(store), Tokens.follow(tokensFile), "127.0.0.1", 0), token);
+        Engine engine = Engine.openWatchable(store);
+        return new LocalBus(engine, BusServer.start(engine, Tokens.follow(tokensFile), "127.0.0.1", 0), token);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    /** A request of {@code path} carrying the operator's token. */
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
     }
 
     int port() {

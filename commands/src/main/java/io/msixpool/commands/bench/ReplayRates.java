@@ -7,6 +7,7 @@ import io.msixpool.replay.audit.AuditObserver;
 import io.msixpool.replay.audit.AuditResult;
 import io.msixpool.replay.audit.Auditor;
 import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.engine.StoredEventScan;
 import io.msixpool.commands.engine.EventLog;
 import io.msixpool.domain.state.DeviceState;
 import io.msixpool.replay.EventLogFormat;

@@ -3,6 +3,7 @@ package io.msixpool.commands.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.bench.Bench;
 import io.msixpool.commands.bench.BenchPlot;
+import io.msixpool.commands.bench.FleetBench;
 import io.msixpool.commands.bench.ReplayRates.FileRates;
 import io.msixpool.commands.bench.ReplayRates.StoreRate;
 import io.msixpool.commands.bench.WatchBench;
@@ -40,7 +41,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "--replay-store STORE measures only how fast every pool is rebuilt from a store's events.",
                 "--watch measures only what pool watchers cost: one client's command rate over HTTP",
                 "without and with --watchers reading watchers of its card, and the memory --stalled",
-                "watchers that never read hold on the largest card (docs/benchmarks.md)."})
+                "watchers that never read hold on the largest card (docs/benchmarks.md).",
+                "--fleet STORE measures only the fleet on an existing store (run it on a copy: it writes):",
+                "its rebuild at start, GET /v1/pools and /v1/placements, a dry run beside the real decision,",
+                "and how soon a fleet watch shows a commit (--commands requests of each, default 300)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "STORE",
             description = "a directory under which each run gets a fresh embedded store (default: a temporary "
@@ -73,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "measure only the replay of every pool from this existing store (twice, the better run counts)")
     String replayStore;
 
+    @Option(names = "--fleet", paramLabel = "STORE",
+            description = "measure only the fleet's reads, placements, dry runs and watch on this store (it writes to it)")
+    String fleet;
+
     @Option(names = "--watch", description = "measure only what pool watchers cost (rate and memory)")
     boolean watch;
 
@@ -97,6 +105,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (watch) {
             return onWatch();
+        }
+        if (fleet != null) {
+            return onFleet();
         }
         int perRun = commands != null ? commands : quick ? 400 : 20_000;
         // Made before the run, so that a path that cannot be written fails in a second, not after it.
@@ -136,6 +147,19 @@ public final class BenchCommand implements Callable<Integer> {
             err.flush();
         });
         spec.commandLine().getOut().print(result.table());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private int onFleet() throws Exception {
+        StoreLocation location = StoreOption.parse(spec, fleet);
+        PrintWriter err = spec.commandLine().getErr();
+        String report = FleetBench.run(location, Files.createTempDirectory("msix-bench-tokens"),
+                commands != null ? commands : 300, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+        spec.commandLine().getOut().print(report);
         spec.commandLine().getOut().flush();
         return 0;
     }

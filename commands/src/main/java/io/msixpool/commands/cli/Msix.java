@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, TokenCommand.class, KeyCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
                 ReplayCommand.class, AuditCommand.class,
                 ExportCommand.class, ImportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
+                FleetCommand.class, PlaceCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok; 1 the engine failed (audit, import: findings); 2 bad usage (import: STORE",
                 "already holds events); 3 unknown device (pool, history, replay), unknown PF or VF (history), or",

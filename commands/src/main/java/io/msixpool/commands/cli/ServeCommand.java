@@ -102,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
         Tokens tokens = loadTokens();
         NoteKey checkpointKey = signingKey.loadOrCreate(store.location(), spec.commandLine().getErr());
         Engine engine = Engine.openWatchable(store.location());
+        var rebuilt = engine.fleet().rebuilt();
+        spec.commandLine().getErr().printf(java.util.Locale.ROOT, "msix: the fleet (%,d PFs) rebuilt from %,d events in %.1f s%n",
+                rebuilt.pfs(), rebuilt.events(), rebuilt.took().toNanos() / 1e9);
         BusServer server;
         try {
             server = BusServer.start(engine, tokens, bind, port,

@@ -36,6 +36,9 @@ final class AxonWiring {
     /** The tracking processor that feeds watchers: it follows the store, so it sees every writer. */
     private static final String WATCH_FEED = "pool-watch-feed";
 
+    /** The tracking processor that keeps the fleet current, from where the start-up scan ended. */
+    private static final String FLEET_FEED = "fleet-feed";
+
     /** The configuration, the event store's reader threads (which closing waits for) and the sequences committed. */
     record Wired(Configuration axon, List<Thread> storeThreads, CommittedSequences committed) {
     }
@@ -47,9 +50,10 @@ final class AxonWiring {
      * @param sharedStore other processes write the store too: a device in memory is checked before
      *                    each command ({@link FreshDevices})
      * @param watchable   pool watchers get a new view after every change of their device
+     * @param fleet       the fleet to keep current from where its scan ended (null: none), with watchable only
      */
     static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, boolean sharedStore,
-                           boolean watchable) {
+                           boolean watchable, FleetFollower fleet) {
         CommittedSequences committed = new CommittedSequences(transactions);
         FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions, committed) : null;
         List<Thread> storeThreads = new CopyOnWriteArrayList<>();
@@ -61,7 +65,7 @@ final class AxonWiring {
                 .configureTransactionManager(c -> transactions)
                 .configureCommandBus(CommandBusFactory::create)
                 .configureEventStore(c -> {
-                    EmbeddedEventStore store = EmbeddedEventStore.builder()
+                    FollowedEventStore store = new FollowedEventStore(EmbeddedEventStore.builder()
                             .storageEngine(storage.forAxon())
                             .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore"))
                             .fetchDelay(WATCH_POLL.toMillis())
@@ -69,8 +73,7 @@ final class AxonWiring {
                                 Thread thread = storeThreadNames.newThread(work);
                                 storeThreads.add(thread);
                                 return thread;
-                            })
-                            .build();
+                            }));
                     c.onShutdown(store::shutDown);
                     return store;
                 })
@@ -88,14 +91,35 @@ final class AxonWiring {
                     if (watchable) {
                         feedWatchers(processing);
                     }
+                    if (fleet != null) {
+                        followFleet(processing, fleet);
+                    }
                 })
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
                 committed::appending));
+        if (watchable) {
+            // Followers see this process's commits at once, not at the next poll (FollowedEventStore).
+            FollowedEventStore store = (FollowedEventStore) axon.eventStore();
+            committed.onCommitted((device, sequence) -> store.committed());
+        }
+        if (fleet != null) {
+            committed.onCommitted(fleet::committed);
+        }
         if (fresh != null) {
             axon.commandBus().registerHandlerInterceptor(fresh);
         }
         return new Wired(axon, storeThreads, committed);
+    }
+
+    private static void followFleet(EventProcessingConfigurer processing, FleetFollower follower) {
+        processing.registerTrackingEventProcessor(FLEET_FEED, Configuration::eventStore,
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                                .andBatchSize(WATCH_BATCH)
+                                .andInitialTrackingToken(source -> follower.startToken()))
+                .registerTokenStore(FLEET_FEED, c -> new InMemoryTokenStore())
+                .registerEventHandler(c -> follower)
+                .assignHandlerInstancesMatching(FLEET_FEED, handler -> handler == follower);
     }
 
     private static void feedWatchers(EventProcessingConfigurer processing) {

@@ -62,9 +62,11 @@ public final class Engine implements AutoCloseable {
     /** Group-commit writers: see {@link GroupCommitter}. */
     private final int writers;
     private GroupCommitter groupCommitter;
+    /** The fleet kept current (a watchable engine), else null. */
+    private final FleetFollower fleet;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions, EventStorage storage, Cache devices,
-                   AxonWiring.Wired wired, int writers) {
+                   AxonWiring.Wired wired, int writers, FleetFollower fleet) {
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.storage = storage;
@@ -72,6 +74,7 @@ public final class Engine implements AutoCloseable {
         this.decider = new Decider(wired.axon().commandBus());
         this.groupCommit = new GroupCommit(decider, transactions, devices);
         this.writers = writers;
+        this.fleet = fleet;
     }
 
     /** The group commit of this engine, for a test's own {@link GroupCommitter}. */
@@ -121,11 +124,13 @@ public final class Engine implements AutoCloseable {
                 storage.createSchema(transactions, location);
             }
             Cache devices = DeviceCache.create(CACHED_DEVICES);
+            // Scanned before Axon starts, so that the fleet's processor follows from where the scan ended.
+            FleetFollower fleet = watchable ? new FleetFollower(FleetFollower.scan(transactions)) : null;
             AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices,
-                    location.sharedByProcesses(), watchable);
+                    location.sharedByProcesses(), watchable, fleet);
             wired.axon().start();
             int writers = location.sharedByProcesses() ? SHARED_STORE_WRITERS : 1;
-            return new Engine(dataSource, transactions, storage, devices, wired, writers);
+            return new Engine(dataSource, transactions, storage, devices, wired, writers, fleet);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -177,6 +182,17 @@ public final class Engine implements AutoCloseable {
             groupCommitter = new GroupCommitter(groupCommit, writers);
         }
         return groupCommitter;
+    }
+
+    /**
+     * The fleet of every device's PFs, rebuilt from the store at start and kept current from every
+     * writer: a watchable engine's ({@link #openWatchable}); other engines read it with {@link FleetFollower#readNow}.
+     */
+    public FleetFollower fleet() {
+        if (fleet == null) {
+            throw new IllegalStateException("only a watchable engine follows the fleet");
+        }
+        return fleet;
     }
 
     /** A dry run on the store as it is now: see {@link DryRun}. It reads the store; it never writes. */

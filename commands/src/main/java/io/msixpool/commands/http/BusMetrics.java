@@ -27,7 +27,7 @@ final class BusMetrics {
 
     BusMetrics() {
         Gauge.builder("msix.watchers", watchers, AtomicInteger::get)
-                .description("open pool watch streams").register(registry);
+                .description("open watch streams (pool and fleet)").register(registry);
     }
 
     void decided(Outcome outcome, Duration took) {

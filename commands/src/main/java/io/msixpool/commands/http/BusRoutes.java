@@ -6,7 +6,6 @@ import io.msixpool.commands.wire.BadRequest;
 import io.msixpool.commands.wire.CommandReader;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.domain.Shape;
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -39,6 +37,7 @@ final class BusRoutes {
     private final CommandEndpoint commands;
     private final String openApi = OpenApiDocument.text();
     private final WatchHub watches;
+    private final FleetEndpoint fleet;
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -48,6 +47,7 @@ final class BusRoutes {
         this.server = server;
         this.commands = new CommandEndpoint(engine, tokens, reader, metrics, server);
         this.watches = new WatchHub(engine, device -> blocking(() -> engine.poolAt(device)));
+        this.fleet = new FleetEndpoint(engine.fleet(), server, metrics);
     }
 
     /** One endpoint: its method, whether only operators may call it, and what it does. */
@@ -107,6 +107,15 @@ final class BusRoutes {
         }
         if (path.equals("/v1/events")) {
             return new Route("GET", false, "read events", (request, response) -> events(uri, response));
+        }
+        if (path.equals("/v1/pools")) {
+            return new Route("GET", false, "read pools", (request, response) -> fleet.pools(uri, response));
+        }
+        if (path.equals("/v1/pools/watch")) {
+            return new Route("GET", false, "watch pools", (request, response) -> fleet.watch(uri, response));
+        }
+        if (path.equals("/v1/placements")) {
+            return new Route("GET", false, "read pools", (request, response) -> fleet.placements(uri, response));
         }
         if (path.equals("/metrics")) {
             return new Route("GET", false, "read metrics",
@@ -168,30 +177,18 @@ final class BusRoutes {
     }
 
     private Mono<Void> watch(PoolFeed feed, HttpServerResponse response) {
-        metrics.watchOpened();
         // A slow reader never holds up the feed: it takes every frame as it comes, and only the newest
         // waits for the client (a reference to the frame all watchers share, never a copy).
-        Flux<ByteBuf> views = feed.frames().onBackpressureLatest().map(PoolFeed.Frame::content);
-        Flux<ByteBuf> heartbeats = Flux.interval(HEARTBEAT).map(tick -> PoolFeed.heartbeat()).onBackpressureDrop();
-        Flux<ByteBuf> stream = Flux.merge(1, views, heartbeats)
-                .takeUntilOther(server.stopping().then(Mono.just(true)))
-                .doFinally(signal -> metrics.watchClosed());
-        // The next frame goes to the connection only while it takes output: a reader that falls
-        // behind holds back the stream, and only the newest view waits for it (onBackpressureLatest).
-        // Without this, send would take frames 128 ahead into Netty's buffer whatever the reader does.
-        Writability writability = writability(response);
-        Flux<ByteBuf> paced = stream.concatMap(frame -> writability.whenWritable().thenReturn(frame), 0);
-        return response.sse().send(paced).then();
+        return EventStreams.send(response, feed.frames().onBackpressureLatest().map(PoolFeed.Frame::content),
+                server, metrics);
     }
 
     int watchedDevices() {
         return watches.openFeeds();
     }
 
-    private static Writability writability(HttpServerResponse response) {
-        Writability[] writability = new Writability[1];
-        response.withConnection(connection -> writability[0] = Writability.of(connection));
-        return writability[0];
+    boolean fleetWatched() {
+        return fleet.feedOpen();
     }
 
     // ---- GET /v1/events?after=N&limit=M

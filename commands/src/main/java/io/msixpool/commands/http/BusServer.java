@@ -142,6 +142,11 @@ public final class BusServer implements AutoCloseable {
         return routes.watchedDevices();
     }
 
+    /** Whether the fleet watches' shared feed is open (it is while anyone watches the fleet). */
+    boolean fleetWatched() {
+        return routes.fleetWatched();
+    }
+
     /** Commands being decided and store reads running, for tests that wait until the server is idle. */
     int inFlight() {
         return inFlight.get();

@@ -33,13 +33,18 @@ final class PoolFeed {
     /** A view as one server-sent event, showing the device up to its event {@code sequence}. */
     record Frame(long sequence, ByteBuf bytes) {
         static Frame of(PoolAt at) {
-            return new Frame(at.sequence(), frozen(DATA, Json.write(at.view()).getBytes(StandardCharsets.UTF_8), END));
+            return new Frame(at.sequence(), event(Json.write(at.view())));
         }
 
         /** The bytes for one write: the same memory with a read position of its own, which Netty moves as it writes. */
         ByteBuf content() {
             return bytes.duplicate();
         }
+    }
+
+    /** {@code json} as one server-sent event, in memory every watcher's writes share ({@link #frozen}). */
+    static ByteBuf event(String json) {
+        return frozen(DATA, json.getBytes(StandardCharsets.UTF_8), END);
     }
 
     /** A comment line, which keeps an idle stream's connection from looking dead. */

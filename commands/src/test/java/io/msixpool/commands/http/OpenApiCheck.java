@@ -121,7 +121,7 @@ final class OpenApiCheck {
                 findings.removeIf(finding -> finding.startsWith("validation.response.body.missing"));
             }
             findings.addAll(acceptedThoughRefused(report, response));
-            findings.addAll(streamFindings(response));
+            findings.addAll(streamFindings(target.path(), response));
         } else {
             // Outside the paths and methods: a malformed URL is a 400, an unknown path a 404, another method a 405.
             int expected = target == null ? 400 : item == null ? 404 : 405;
@@ -196,8 +196,12 @@ final class OpenApiCheck {
         return refusals;
     }
 
-    /** Each line of a 200's stream by its schema: NDJSON lines are LoggedEvents, the watch's data PoolViews. */
-    private List<String> streamFindings(RawHttp.Response response) {
+    /**
+     * Each line of a 200's stream by its schema: NDJSON lines are LoggedEvents, a pool watch's data
+     * PoolViews, a fleet watch's PfSummaries.
+     */
+    private List<String> streamFindings(String path, RawHttp.Response response) {
+        String event = path.equals("/v1/pools/watch") ? "PfSummary" : "PoolView";
         String type = contentType(response);
         List<String> findings = new ArrayList<>();
         if (response.status() != 200) {
@@ -211,7 +215,7 @@ final class OpenApiCheck {
         } else if (type.startsWith("text/event-stream")) {
             for (String line : response.body().split("\n")) {
                 if (line.startsWith("data: ")) {
-                    findings.addAll(schemaErrors("PoolView", line.substring(6)));
+                    findings.addAll(schemaErrors(event, line.substring(6)));
                 } else if (!line.isEmpty() && !line.startsWith(":")) {
                     findings.add("a server-sent event line that is neither data nor a comment: " + line);
                 }

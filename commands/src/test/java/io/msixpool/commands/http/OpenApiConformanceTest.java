@@ -211,6 +211,29 @@ class OpenApiConformanceTest {
     }
 
     @Test
+    void everyFleetReadAnswersAsDescribed() {
+        bus.openReclaimedPf("fleet-oa", "nvme0", 4);
+        bus.accept(assign("fleet-oa", "nvme0", 1, 8));
+        for (String query : List.of("", "?limit=1", "?limit=1000", "?emulation=NVME&minFree=0&open=true",
+                "?emulation=VIRTIO_BLK", "?open=false&after=fleet-oa/nvme0", "?minFree=16777215")) {
+            expect(get(AUDITOR_TOKEN, "/v1/pools" + query), 200, null);
+        }
+        RawHttp.Response watch = expect(get(AUDITOR_TOKEN, "/v1/pools/watch?emulation=NVME&open=true"), 200, null);
+        assertTrue(watch.body().startsWith("data: {\"device\":"), watch::body);
+        for (String query : List.of("?msix=8", "?msix=1&limit=1000000", "?msix=2048&emulation=NVME", "?msix=8&emulation=VIRTIO_BLK")) {
+            expect(get(OPERATOR_TOKEN, "/v1/placements" + query), 200, null);
+        }
+        for (String bad : List.of("/v1/pools?limit=0", "/v1/pools?after=nope", "/v1/pools?emulation=nvme", "/v1/pools?open=1",
+                "/v1/pools?minFree=-1", "/v1/pools?page=2", "/v1/pools/watch?minFree=x", "/v1/placements",
+                "/v1/placements?msix=0", "/v1/placements?msix=8&limit=1000001")) {
+            expect(get(AUDITOR_TOKEN, bad), 400, "BAD_REQUEST");
+        }
+        expect(get(null, "/v1/pools"), 401, "UNAUTHORIZED");
+        expect(get(null, "/v1/placements?msix=8"), 401, "UNAUTHORIZED");
+        expect(RawRequest.of("DELETE", "/v1/pools").token(OPERATOR_TOKEN), 405, "METHOD_NOT_ALLOWED");
+    }
+
+    @Test
     void hostileRequestsAnswerAsDescribed() {
         for (String device : List.of("hz0", "hz1")) {
             bus.openReclaimedPf(device, "nvme0", 4);

@@ -24,8 +24,13 @@ final class SseStream implements AutoCloseable {
 
     /** Opens a watch of {@code device} with {@code token}; the head is read on the first {@link #next()}. */
     static SseStream open(int port, String token, String device, int receiveBuffer) {
+        return get(port, token, "/v1/devices/" + device + "/pool/watch", receiveBuffer);
+    }
+
+    /** Opens any watch stream, {@code path} with its query. */
+    static SseStream get(int port, String token, String path, int receiveBuffer) {
         RawHttp connection = RawHttp.connect(port, receiveBuffer);
-        connection.send("GET /v1/devices/" + device + "/pool/watch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        connection.send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n");
         return new SseStream(connection);
     }

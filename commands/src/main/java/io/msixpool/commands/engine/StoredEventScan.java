@@ -1,9 +1,8 @@
-package io.msixpool.commands.bench;
+package io.msixpool.commands.engine;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.msixpool.commands.engine.Engine;
-import io.msixpool.commands.engine.StoredTypes;
+import io.msixpool.commands.store.JdbcTransactions;
 import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.wire.Json;
 import io.msixpool.domain.event.DeviceEvent;
@@ -18,16 +17,23 @@ import java.util.function.Consumer;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 
 /**
- * Every stored event in global order, read with plain JDBC: the bench's replay from the store,
- * which needs only the events. Axon's tracked read of the same rows spends most of its time on
+ * Every stored event in global order, read with plain JDBC: the bench's replay from the store and
+ * the fleet's rebuild at start ({@link FleetFollower}), which need only the events and their positions. Axon's tracked read of the same rows spends most of its time on
  * tracking-token bookkeeping, timestamp parsing and metadata (docs/benchmarks.md); a replay needs
  * none of them. Older revisions go through the same upcaster steps as the export.
  */
-final class StoredEventScan {
+public final class StoredEventScan {
     /** Axon's table and column names, as the engine's storage uses them. */
     private static final EventSchema SCHEMA = new EventSchema();
     private static final String SELECT = "SELECT " + SCHEMA.payloadTypeColumn() + ", " + SCHEMA.payloadRevisionColumn()
-            + ", " + SCHEMA.payloadColumn() + " FROM " + SCHEMA.domainEventTable() + " ORDER BY " + SCHEMA.globalIndexColumn();
+            + ", " + SCHEMA.payloadColumn() + ", " + SCHEMA.globalIndexColumn() + ", " + SCHEMA.sequenceNumberColumn()
+            + " FROM " + SCHEMA.domainEventTable() + " ORDER BY " + SCHEMA.globalIndexColumn();
+
+    /** Takes each stored event with its global position and its sequence in its device. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(long position, long sequence, DeviceEvent event);
+    }
 
     private StoredEventScan() {
     }
@@ -37,10 +43,25 @@ final class StoredEventScan {
      *
      * @return how many events were read
      */
-    static long forEach(Engine engine, Consumer<DeviceEvent> sink) {
+    public static long forEach(Engine engine, Consumer<DeviceEvent> sink) {
+        return forEach(engine, (position, sequence, event) -> sink.accept(event));
+    }
+
+    /**
+     * Hands every stored event of {@code engine}'s store to {@code sink} in global order, with its
+     * position and sequence.
+     *
+     * @return how many events were read
+     */
+    public static long forEach(Engine engine, Sink sink) {
+        return forEach(engine.transactions(), sink);
+    }
+
+    /** {@link #forEach(Engine, Sink)} on the store's connections, before an engine is built on them. */
+    static long forEach(JdbcTransactions transactions, Sink sink) {
         ObjectReader events = Json.mapper().readerFor(DeviceEvent.class);
         long count = 0;
-        try (Connection connection = engine.transactions().getConnection()) {
+        try (Connection connection = transactions.getConnection()) {
             connection.setAutoCommit(false); // PostgreSQL streams by fetch size only inside a transaction
             try (PreparedStatement select = connection.prepareStatement(SELECT)) {
                 select.setFetchSize(Engine.READ_BATCH);
@@ -50,7 +71,7 @@ final class StoredEventScan {
                         String revision = rows.getString(2);
                         byte[] payload = rows.getBytes(3);
                         String current = type == null ? null : Upcasters.currentRevision(type);
-                        sink.accept(Objects.equals(revision, current)
+                        sink.accept(rows.getLong(4), rows.getLong(5), Objects.equals(revision, current)
                                 ? events.readValue(payload)
                                 : events.treeToValue(Upcasters.CURRENT.upcast(
                                         (ObjectNode) Json.mapper().readTree(payload), revision), DeviceEvent.class));
