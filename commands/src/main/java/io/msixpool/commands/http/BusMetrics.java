@@ -6,8 +6,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.msixpool.commands.wire.Outcome;
+import io.msixpool.domain.Emulation;
+import io.msixpool.projections.fleet.Fleet;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -24,10 +29,28 @@ final class BusMetrics {
     private final Counter eventsAppended = Counter.builder("msix.events.appended")
             .description("events recorded by the commands this node decided").register(registry);
     private final AtomicInteger watchers = new AtomicInteger();
+    private final Supplier<Map<Emulation, Fleet.Totals>> fleet;
+    /** The fleet's totals as of the scrape being answered: read once per scrape, not once per gauge. */
+    private volatile Map<Emulation, Fleet.Totals> fleetTotals = Map.of();
 
-    BusMetrics() {
+    /** @param fleet the fleet's vectors by emulation now (an empty map when this node keeps no fleet) */
+    BusMetrics(Supplier<Map<Emulation, Fleet.Totals>> fleet) {
+        this.fleet = fleet;
         Gauge.builder("msix.watchers", watchers, AtomicInteger::get)
                 .description("open watch streams (pool and fleet)").register(registry);
+        for (Emulation emulation : Emulation.values()) {
+            fleetGauge(emulation, "total", Fleet.Totals::total);
+            fleetGauge(emulation, "free", Fleet.Totals::free);
+            fleetGauge(emulation, "linked", Fleet.Totals::linked);
+            fleetGauge(emulation, "stranded", Fleet.Totals::stranded);
+        }
+    }
+
+    private void fleetGauge(Emulation emulation, String state, ToLongFunction<Fleet.Totals> count) {
+        Gauge.builder("msix.fleet.vectors", () -> count.applyAsLong(fleetTotals.getOrDefault(emulation, Fleet.Totals.NONE)))
+                .description("MSI-X vectors of every PF of the fleet by emulation: total, free, linked, and stranded"
+                        + " (linked to VFs whose controller is not open)")
+                .tag("emulation", emulation.name()).tag("state", state).register(registry);
     }
 
     void decided(Outcome outcome, Duration took) {
@@ -69,6 +92,7 @@ final class BusMetrics {
     }
 
     String scrape() {
+        fleetTotals = fleet.get();
         return registry.scrape();
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +67,8 @@ public final class BusServer implements AutoCloseable {
         this.engine = engine;
         this.health = new HealthCheck(engine);
         ConnectionGate gate = new ConnectionGate(limits);
-        this.routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(), this);
+        this.routes = new BusRoutes(engine, tokens, new CommandReader(), new BusMetrics(
+                () -> engine.fleet() == null ? Map.of() : engine.fleet().fleet().totals()), this);
         HttpServer plain = HttpServer.create();
         this.server = tls.map(secure -> secure.applyTo(plain)).orElse(plain)
                 .host(host)

@@ -62,6 +62,33 @@ class FleetHttpTest {
         }
     }
 
+    /** docs/http.md "Metrics": the fleet's vectors by emulation, totals and not a series per PF. */
+    @ParameterizedTest
+    @MethodSource("io.msixpool.commands.support.TestStores#both")
+    void theMetricsGiveTheFleetsVectorsByEmulation(TestStores.Kind kind) {
+        try (BusFixture bus = BusFixture.start(kind)) {
+            bus.openReclaimedPf("fm-b", "nvme0", 4);                 // 64 free
+            bus.accept(BusFixture.provision("fm-a", "nvme1", 4, 64)); // 4 closed VFs of 16: 64 stranded
+            bus.accept(BusFixture.assign("fm-b", "nvme0", 1, 10));    // VF 1 opened with 10 vectors
+            bus.accept("{\"type\":\"CloseVf\",\"device\":\"fm-b\",\"pf\":\"nvme0\",\"vf\":1}"); // ...then closed: stranded
+
+            pools(bus, ""); // a listing shows every command this node answered: the metrics read the same fleet
+            Map<String, Double> metrics = bus.metrics();
+            assertEquals(128.0, vectors(metrics, "NVME", "total"));
+            assertEquals(54.0, vectors(metrics, "NVME", "free"));
+            assertEquals(74.0, vectors(metrics, "NVME", "linked"));
+            assertEquals(74.0, vectors(metrics, "NVME", "stranded"));
+            assertEquals(0.0, vectors(metrics, "VIRTIO_BLK", "total"));
+            assertFalse(metrics.keySet().stream().anyMatch(sample -> sample.contains("fm-a")), "no series per device or PF");
+        }
+    }
+
+    private static double vectors(Map<String, Double> metrics, String emulation, String state) {
+        String key = "msix_fleet_vectors{emulation=\"" + emulation + "\",state=\"" + state + "\"}";
+        assertTrue(metrics.containsKey(key), () -> key + " in " + metrics.keySet());
+        return metrics.get(key);
+    }
+
     @ParameterizedTest
     @MethodSource("io.msixpool.commands.support.TestStores#both")
     void badParametersAreNamedAndChangeNothing(TestStores.Kind kind) {

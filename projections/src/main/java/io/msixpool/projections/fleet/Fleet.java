@@ -12,6 +12,7 @@ import io.msixpool.domain.state.PfState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,30 @@ public final class Fleet {
         return read(() -> {
             Known known = devices.get(device);
             return known == null ? -1L : known.sequence();
+        });
+    }
+
+    /** Vectors of one emulation's PFs across the fleet: in all, free, linked and stranded. */
+    public record Totals(long total, long free, long linked, long stranded) {
+        public static final Totals NONE = new Totals(0, 0, 0, 0);
+
+        Totals plus(PfSummary pf) {
+            return new Totals(total + pf.msixTotal(), free + pf.msixFree(), linked + pf.msixLinked(),
+                    stranded + pf.msixStranded());
+        }
+    }
+
+    /** The fleet's vectors by emulation (for metrics: totals, not a series per PF). */
+    public Map<Emulation, Totals> totals() {
+        return read(() -> {
+            Map<Emulation, Totals> totals = new EnumMap<>(Emulation.class);
+            for (Entry entry : pfs.values()) {
+                PfSummary pf = entry.summary();
+                if (pf.emulation() != null) {
+                    totals.put(pf.emulation(), totals.getOrDefault(pf.emulation(), Totals.NONE).plus(pf));
+                }
+            }
+            return totals;
         });
     }
 
