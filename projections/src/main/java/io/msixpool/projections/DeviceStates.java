@@ -4,6 +4,8 @@ import io.msixpool.domain.Device;
 import io.msixpool.domain.DeviceDraft;
 import io.msixpool.domain.event.DeviceEvent;
 import io.msixpool.domain.state.DeviceState;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -40,21 +42,31 @@ public final class DeviceStates {
         return new Loaded(state, last == null ? -1 : last);
     }
 
+    /**
+     * The pools alone, as a view shows them: the aggregate checked the invariants when it decided, and
+     * a view needs no retry memory, so neither costs a read (a PF may have thousands of VFs to check).
+     */
     public static DeviceState fold(DomainEventStream stream) {
-        return draftOf(stream).state();
+        return fold(stream, DeviceState.EMPTY, Device::state,
+                (state, message) -> state.evolve((DeviceEvent) message.getPayload()));
     }
 
-    /** The one fold of a stored device: a snapshot replaces what came before it, events evolve it. */
+    /** The device as the rules decide on it: its pools checked event by event, and its retry memory. */
     private static DeviceDraft draftOf(DomainEventStream stream) {
-        DeviceDraft draft = DeviceDraft.empty();
+        return fold(stream, DeviceDraft.empty(), DeviceDraft::of, (draft, message) -> {
+            draft.take((DeviceEvent) message.getPayload(), message.getMetaData());
+            return draft;
+        });
+    }
+
+    /** The one walk of a stored device: the latest snapshot replaces what came before it, each event after it is taken. */
+    private static <T> T fold(DomainEventStream stream, T empty, Function<Device, T> fromSnapshot,
+                              BiFunction<T, DomainEventMessage<?>, T> take) {
+        T folded = empty;
         while (stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
-            if (message.getPayload() instanceof Device snapshot) {
-                draft = DeviceDraft.of(snapshot);
-            } else {
-                draft.take((DeviceEvent) message.getPayload(), message.getMetaData());
-            }
+            folded = message.getPayload() instanceof Device snapshot ? fromSnapshot.apply(snapshot) : take.apply(folded, message);
         }
-        return draft;
+        return folded;
     }
 }

@@ -45,14 +45,19 @@ final class BusRoutes {
         this.reader = reader;
         this.metrics = metrics;
         this.server = server;
-        this.commands = new CommandEndpoint(engine, tokens, reader, metrics, server);
+        this.commands = new CommandEndpoint(engine, reader, metrics, server);
         this.watches = new WatchHub(engine, device -> blocking(() -> engine.poolAt(device)));
         this.fleet = new FleetEndpoint(engine.fleet(), server, metrics);
     }
 
+    /** What an endpoint does for a caller whose token and role were checked. */
+    @FunctionalInterface
+    private interface Endpoint {
+        Mono<Void> serve(HttpServerRequest request, HttpServerResponse response, Caller caller);
+    }
+
     /** One endpoint: its method, whether only operators may call it, and what it does. */
-    private record Route(String method, boolean operatorsOnly, String action,
-                         BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> endpoint) {
+    private record Route(String method, boolean operatorsOnly, String action, Endpoint endpoint) {
     }
 
     Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
@@ -98,28 +103,28 @@ final class BusRoutes {
         if (route.operatorsOnly() && !caller.get().role().maySendCommands()) {
             return Responses.error(response, ApiError.forbidden(caller.get(), route.action()));
         }
-        return route.endpoint().apply(request, response);
+        return route.endpoint().serve(request, response, caller.get());
     }
 
     private Route routeOf(String path, QueryStringDecoder uri) {
         if (path.equals("/v1/commands")) {
-            return new Route("POST", true, "send commands", (request, response) -> commands.handle(request, response, uri));
+            return new Route("POST", true, "send commands", (request, response, caller) -> commands.handle(request, response, uri, caller));
         }
         if (path.equals("/v1/events")) {
-            return new Route("GET", false, "read events", (request, response) -> events(uri, response));
+            return new Route("GET", false, "read events", (request, response, caller) -> events(uri, response));
         }
         if (path.equals("/v1/pools")) {
-            return new Route("GET", false, "read pools", (request, response) -> fleet.pools(uri, response));
+            return new Route("GET", false, "read pools", (request, response, caller) -> fleet.pools(uri, response));
         }
         if (path.equals("/v1/pools/watch")) {
-            return new Route("GET", false, "watch pools", (request, response) -> fleet.watch(uri, response));
+            return new Route("GET", false, "watch pools", (request, response, caller) -> fleet.watch(uri, response));
         }
         if (path.equals("/v1/placements")) {
-            return new Route("GET", false, "read pools", (request, response) -> fleet.placements(uri, response));
+            return new Route("GET", false, "read pools", (request, response, caller) -> fleet.placements(uri, response));
         }
         if (path.equals("/metrics")) {
             return new Route("GET", false, "read metrics",
-                    (request, response) -> Responses.send(response, 200, "text/plain; version=0.0.4", metrics.scrape()));
+                    (request, response, caller) -> Responses.send(response, 200, "text/plain; version=0.0.4", metrics.scrape()));
         }
         // Segments are matched before they are decoded: /v1/devices/a%2Fb/pool names the device "a/b"
         // (an invalid id: 400), not a path of more segments (404).
@@ -140,9 +145,8 @@ final class BusRoutes {
     }
 
     /** An endpoint of one device, whose id is checked (400) after the method, token and role. */
-    private static BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> onDevice(
-            String device, BiFunction<String, HttpServerResponse, Mono<Void>> endpoint) {
-        return (request, response) -> {
+    private static Endpoint onDevice(String device, BiFunction<String, HttpServerResponse, Mono<Void>> endpoint) {
+        return (request, response, caller) -> {
             String notAnId = Shape.whyNotId("device", device);
             return notAnId != null
                     ? Responses.error(response, ApiError.badRequest(notAnId))
@@ -231,7 +235,7 @@ final class BusRoutes {
         return server.onWorker(read);
     }
 
-    static String bearerToken(HttpServerRequest request) {
+    private static String bearerToken(HttpServerRequest request) {
         String header = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;

@@ -22,21 +22,19 @@ final class CommandEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(CommandEndpoint.class);
 
     private final Engine engine;
-    private final Tokens tokens;
     private final CommandReader reader;
     private final BusMetrics metrics;
     private final BusServer server;
 
-    CommandEndpoint(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
+    CommandEndpoint(Engine engine, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
-        this.tokens = tokens;
         this.reader = reader;
         this.metrics = metrics;
         this.server = server;
     }
 
-    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, QueryStringDecoder uri) {
-        Caller caller = tokens.authenticate(BusRoutes.bearerToken(request)).orElseThrow();
+    /** @param caller the sender, whose token and role the routes checked */
+    Mono<Void> handle(HttpServerRequest request, HttpServerResponse response, QueryStringDecoder uri, Caller caller) {
         boolean dryRun;
         try {
             dryRun = flag(uri, "dryRun");

@@ -24,9 +24,6 @@ public final class StoreOutage {
                 return false;
             }
             outage |= isOutage(cause);
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return outage;
     }
