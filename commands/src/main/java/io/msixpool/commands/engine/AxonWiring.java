@@ -97,16 +97,19 @@ final class AxonWiring {
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
                 committed::appending));
-        if (watchable) {
+        FollowedEventStore followed = watchable ? (FollowedEventStore) axon.eventStore() : null;
+        if (followed != null) {
             // Followers see this process's commits at once, not at the next poll (FollowedEventStore).
-            FollowedEventStore store = (FollowedEventStore) axon.eventStore();
-            committed.onCommitted((device, sequence) -> store.committed());
-            if (location instanceof StoreLocation.Postgres postgres) {
-                StoreNotifications notifications = new StoreNotifications(postgres, transactions, store::committed);
-                committed.onCommitted((device, sequence) -> notifications.committed());
-                axon.onStart(notifications::start);
-                axon.onShutdown(notifications::close);
-            }
+            committed.onCommitted((device, sequence) -> followed.committed());
+        }
+        if (location instanceof StoreLocation.Postgres postgres) {
+            // Every writer notifies, so that the nodes' watches show a command line's writes at once
+            // too; an engine that follows the store listens as well.
+            StoreNotifications notifications = new StoreNotifications(postgres, transactions,
+                    followed == null ? null : followed::committed);
+            committed.onCommitted((device, sequence) -> notifications.committed());
+            axon.onStart(notifications::start);
+            axon.onShutdown(notifications::close);
         }
         if (fleet != null) {
             committed.onCommitted(fleet::committed);

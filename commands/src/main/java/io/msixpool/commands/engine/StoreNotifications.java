@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Nodes of one PostgreSQL store wake each other's followers (watch feeds, the fleet) when they commit
  * events, through PostgreSQL's LISTEN/NOTIFY, instead of leaving them to find the events at the event
- * store's next poll. After a commit of this node, a NOTIFY on {@link #CHANNEL}; on a connection of its
- * own, a LISTEN that wakes this node's followers on each notification of another node.
+ * store's next poll. After a commit of this process (any engine: a node, or a command line writing to
+ * the store), a NOTIFY on {@link #CHANNEL}; in an engine that follows the store, on a connection of its
+ * own, a LISTEN that wakes its followers on each notification of another process.
  *
  * <p>The NOTIFY goes after the commit, from a thread of its own, and one covers every commit made
  * while the last was sent: PostgreSQL serialises the commits of transactions that NOTIFY (a lock held
@@ -48,7 +49,7 @@ final class StoreNotifications {
     private volatile boolean closed;
     private boolean notifyFailing;
 
-    /** @param wake wakes this node's followers (quick: it only signals the event store's reader) */
+    /** @param wake wakes this node's followers (quick: it only signals the event store's reader); null: none, no LISTEN */
     StoreNotifications(StoreLocation.Postgres store, JdbcTransactions transactions, Runnable wake) {
         this.store = store;
         this.transactions = transactions;
@@ -59,7 +60,9 @@ final class StoreNotifications {
 
     void start() {
         notifier.start();
-        listener.start();
+        if (wake != null) {
+            listener.start();
+        }
     }
 
     /** This node committed events (on the committing thread: it only marks a NOTIFY due). */
@@ -76,7 +79,7 @@ final class StoreNotifications {
         }
         try {
             notifier.join(Duration.ofSeconds(5));
-            listener.join(Duration.ofSeconds(5));
+            listener.join(Duration.ofSeconds(5)); // at once if it never started
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

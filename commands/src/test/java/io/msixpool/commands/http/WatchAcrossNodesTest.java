@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.msixpool.commands.engine.Engine;
+import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.support.TestStores;
+import io.msixpool.commands.wire.Outcome;
+import io.msixpool.domain.command.OpenPf;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -59,6 +63,26 @@ class WatchAcrossNodesTest {
                 readUntil(watch, reclaimed, "node B's watch shows the reclaim node A committed while B did not listen");
             }
             assertEquals(a.pool(DEVICE), b.pool(DEVICE), "both nodes answer the same pool");
+        }
+    }
+
+    /** {@code msix apply} on the store while nodes serve it: an engine that does not follow the store notifies too. */
+    @Test
+    void aWatcherGetsTheCommitOfACommandLineWriterThroughItsNotification() throws Exception {
+        String store = TestStores.fresh(POSTGRES);
+        try (BusFixture node = BusFixture.startPolling(store, HARDLY_EVER);
+             Engine commandLine = Engine.open(StoreLocation.parse(store))) {
+            node.accept(BusFixture.provision(DEVICE, "nvme0", 4, 64));
+            try (SseStream watch = SseStream.open(node.port(), AUDITOR_TOKEN, DEVICE, -1)) {
+                assertEquals(200, watch.status());
+                watch.connection.setReadTimeout(VIEW_WAIT_MILLIS);
+                readUntil(watch, node.pool(DEVICE), "the node's first view");
+                Outcome opened = commandLine.send(new OpenPf(DEVICE, "nvme0"), "cli");
+                assertTrue(opened instanceof Outcome.Accepted, "the command line's OpenPf: " + opened);
+                ObjectNode view = node.pool(DEVICE);
+                assertEquals(true, view.path("pfs").path(0).path("open").asBoolean(false));
+                readUntil(watch, view, "the node's watch shows the PF the command line opened");
+            }
         }
     }
 
