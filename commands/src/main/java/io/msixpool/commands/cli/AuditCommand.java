@@ -61,7 +61,8 @@ import picocli.CommandLine.Spec;
                 "  msix audit log.jsonl --html report.html",
                 "  msix audit log.jsonl --checkpoint cp-old.txt --key @verifier.key",
                 "",
-                "Exit codes: 0 clean; 1 findings (or the log could not be read); 2 bad usage."})
+                "Exit codes: 0 clean; 1 findings (or the log could not be read, or the checkpoint is refused);",
+                "2 bad usage."})
 final class AuditCommand implements Callable<Integer> {
     @Mixin
     LogSource source;

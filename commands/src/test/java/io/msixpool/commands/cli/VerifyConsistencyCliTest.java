@@ -157,6 +157,9 @@ class VerifyConsistencyCliTest {
         ObjectNode answer = CliRuns.object(json.out().strip());
         assertTrue(!answer.path("ok").asBoolean() && answer.path("message").asText().contains("is not the JSON"), answer::toString);
 
+        MsixProcess.Result help = MsixProcess.run("", "verify-consistency", "--help");
+        assertEquals(0, help.exitCode(), () -> describe(help));
+        assertTrue(help.out().startsWith("Usage: msix verify-consistency [-hV] [--json] --key=VKEY OLD NEW PROOF"), help.out());
         MsixProcess.Result noKey = MsixProcess.run("", "verify-consistency", checkpoint(9).toString(),
                 checkpoint(size).toString(), proof.toString());
         assertEquals(2, noKey.exitCode(), () -> describe(noKey));
