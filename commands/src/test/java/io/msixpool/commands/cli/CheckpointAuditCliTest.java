@@ -121,6 +121,14 @@ class CheckpointAuditCliTest {
         assertTrue(text.lines().get(1).startsWith("REWRITTEN: the log's first " + String.format("%,d", covered)
                 + " lines do not have the root of the checkpoint of " + key.name()), text.out());
 
+        Path report = dir.resolve("rewritten.html");
+        MsixProcess.Result html = audit(rewritten.toString(), "--checkpoint", checkpoint.toString(), "--key", key.verifierKey(),
+                "--html", report.toString());
+        assertEquals(1, html.exitCode(), () -> describe(html));
+        String page = Files.readString(report);
+        assertTrue(page.contains("<td class=\"n\">-</td><td class=\"n\">-</td><td></td><td></td><td class=\"rule\">REWRITTEN</td>"),
+                "the finding's row names no position and no line");
+
         // A rewrite after the lines the checkpoint covers is not its business: the log still extends it.
         Path later = write("rewritten-later.jsonl", rewrite(lines, indexOf("\"type\":\"VectorsAssigned\"", covered)));
         MsixProcess.Result beyond = audit(later.toString(), "--checkpoint", checkpoint.toString(), "--key", key.verifierKey());
