@@ -91,6 +91,7 @@ final class AuditCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
+        source.requireOne();  // bad usage is exit 2 even when the checkpoint would be refused too
         CheckpointAudit checkpointAudit;
         try {
             checkpointAudit = checkpointAudit();

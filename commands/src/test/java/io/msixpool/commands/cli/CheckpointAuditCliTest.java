@@ -198,6 +198,7 @@ class CheckpointAuditCliTest {
         assertUsage(audit(log.toString(), "--checkpoint", checkpoint, "--key", "not-a-key"), "--key not a verifier key");
         assertUsage(audit(log.toString(), "--checkpoint", checkpoint, "--key", "@" + dir.resolve("no-key")),
                 "cannot read");
+        assertUsage(audit("--checkpoint", checkpoint, "--key", key.verifierKey()), "give either FILE or --store, not neither");
     }
 
     /** The lines with one event's timestamp changed and its device's chain recomputed from there on. */
