@@ -2,6 +2,7 @@ package io.msixpool.commands.engine;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.LogOrder;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.store.StoreLocation.Access;
 import io.msixpool.commands.wire.Outcome;
@@ -64,9 +65,10 @@ public final class Engine implements AutoCloseable {
     private GroupCommitter groupCommitter;
     /** The fleet kept current (a watchable engine), else null. */
     private final FleetFollower fleet;
+    private final LogOrder logOrder;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions, EventStorage storage, Cache devices,
-                   AxonWiring.Wired wired, int writers, FleetFollower fleet) {
+                   AxonWiring.Wired wired, int writers, FleetFollower fleet, LogOrder logOrder) {
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.storage = storage;
@@ -75,6 +77,7 @@ public final class Engine implements AutoCloseable {
         this.groupCommit = new GroupCommit(decider, transactions, devices);
         this.writers = writers;
         this.fleet = fleet;
+        this.logOrder = logOrder;
     }
 
     /** The group commit of this engine, for a test's own {@link GroupCommitter}. */
@@ -127,10 +130,10 @@ public final class Engine implements AutoCloseable {
             // Scanned before Axon starts, so that the fleet's processor follows from where the scan ended.
             FleetFollower fleet = watchable ? new FleetFollower(FleetFollower.scan(transactions)) : null;
             AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices,
-                    location.sharedByProcesses(), watchable, fleet);
+                    location.sharedByProcesses(), watchable, fleet, LogOrder.of(location).appendLock());
             wired.axon().start();
             int writers = location.sharedByProcesses() ? SHARED_STORE_WRITERS : 1;
-            return new Engine(dataSource, transactions, storage, devices, wired, writers, fleet);
+            return new Engine(dataSource, transactions, storage, devices, wired, writers, fleet, LogOrder.of(location));
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -240,6 +243,11 @@ public final class Engine implements AutoCloseable {
      */
     public Stream<? extends DomainEventMessage<?>> deviceEvents(String device) {
         return storage.deviceEvents(device);
+    }
+
+    /** What keeps the log's order fixed once checkpointed, on this store: {@link LogCheckpoints}. */
+    LogOrder logOrder() {
+        return logOrder;
     }
 
     /** The store's events as Axon reads them: {@link EventLog}'s source. */
