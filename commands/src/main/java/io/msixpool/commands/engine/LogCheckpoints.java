@@ -108,6 +108,7 @@ public final class LogCheckpoints {
     private List<CheckpointTables.Leaf> leavesAfter(Signed before, long finalPosition) {
         List<CheckpointTables.Leaf> added = new ArrayList<>();
         long size = before.checkpoint().size();
+        long lastPosition = before.lastPosition();
         try (var lines = EventLog.lines(engine, before.lastPosition())) {
             for (var iterator = lines.iterator(); iterator.hasNext() && added.size() < MAX_LEAVES_PER_ROUND; ) {
                 ObjectNode line = iterator.next();
@@ -115,6 +116,12 @@ public final class LogCheckpoints {
                 if (position > finalPosition) {
                     break;
                 }
+                if (position <= lastPosition) {
+                    // A reader's stream fills gaps it saw as they commit; below the final position none may.
+                    throw new IllegalStateException("event " + position + " came after event " + lastPosition
+                            + " in the log: its order is not final, no checkpoint is signed over it");
+                }
+                lastPosition = position;
                 added.add(new CheckpointTables.Leaf(size + added.size(), position, MerkleHash.leafOfLine(line.toString())));
             }
         }
