@@ -13,6 +13,7 @@ import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolWatch;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.Upcasters;
+import io.msixpool.replay.merkle.NoteKey;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,8 @@ public final class Engine implements AutoCloseable {
     /** Group-commit writers: see {@link GroupCommitter}. */
     private final int writers;
     private GroupCommitter groupCommitter;
+    private LogCheckpoints checkpoints;
+    private Checkpointer checkpointer;
     /** The fleet kept current (a watchable engine), else null. */
     private final FleetFollower fleet;
     private final LogOrder logOrder;
@@ -198,6 +201,25 @@ public final class Engine implements AutoCloseable {
         return fleet;
     }
 
+    /**
+     * Signs the log's checkpoints with {@code key} from now on and keeps the newest current (see
+     * {@link LogCheckpoints}, {@link Checkpointer}) until closed; {@code msix serve} does.
+     *
+     * @throws IllegalStateException when the store's log has another origin or key
+     */
+    public synchronized LogCheckpoints keepCheckpoints(NoteKey key) {
+        if (checkpoints == null) {
+            checkpoints = LogCheckpoints.open(this, key);
+            checkpointer = new Checkpointer(checkpoints);
+        }
+        return checkpoints;
+    }
+
+    /** The checkpoints this engine signs, if it keeps them ({@link #keepCheckpoints}). */
+    public synchronized Optional<LogCheckpoints> checkpoints() {
+        return Optional.ofNullable(checkpoints);
+    }
+
     /** A dry run on the store as it is now: see {@link DryRun}. It reads the store; it never writes. */
     public DryRun dryRun() {
         return new DryRun(new DeviceStates(axon().eventStore()));
@@ -287,6 +309,9 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
             if (groupCommitter != null) {
                 groupCommitter.close(); // decides and answers what is already waiting
             }

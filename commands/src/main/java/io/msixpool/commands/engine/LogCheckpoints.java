@@ -165,12 +165,21 @@ public final class LogCheckpoints {
     }
 
     private void requireCovered(long size) {
-        if (size > newest.checkpoint().size()) {
+        long covered = coveredSize(size);
+        if (size > covered) {
+            throw new IllegalArgumentException("the newest checkpoint covers " + covered + " events, not " + size);
+        }
+    }
+
+    /**
+     * The size of the newest checkpoint, the store's when {@code wanted} is beyond the one this node
+     * knows (another node signed a newer one).
+     */
+    public long coveredSize(long wanted) {
+        if (wanted > newest.checkpoint().size()) {
             catchUp();
         }
-        if (size > newest.checkpoint().size()) {
-            throw new IllegalArgumentException("the newest checkpoint covers " + newest.checkpoint().size() + " events");
-        }
+        return newest.checkpoint().size();
     }
 
     /**
