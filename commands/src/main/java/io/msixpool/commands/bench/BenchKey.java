@@ -1,0 +1,29 @@
+package io.msixpool.commands.bench;
+
+import io.msixpool.commands.http.SigningKeyFile;
+import io.msixpool.commands.store.StoreLocation;
+import io.msixpool.replay.merkle.Checkpoint;
+import io.msixpool.replay.merkle.NoteKey;
+import java.nio.file.Path;
+
+/**
+ * The key the bench signs checkpoints with, as {@code msix serve} would: an embedded store's own
+ * {@code STORE/checkpoint.key} (made where missing), so that a bench on a copy of a real store
+ * goes on with its checkpoints; on PostgreSQL, whose database the bench's runs share, one fixed
+ * key, published here and so worth nothing as a secret: it signs benchmark data only.
+ */
+final class BenchKey {
+    private static final NoteKey SHARED_STORES = NoteKey.parsePrivate(
+            "PRIVATE+KEY+msix-bench/not-secret+ce04713c+AT/h06aVq5jGdrXsj2VPaAf+3LCwIQQ0r37An0BMfHfN");
+
+    private BenchKey() {
+    }
+
+    static NoteKey of(StoreLocation store) {
+        if (store instanceof StoreLocation.Embedded embedded) {
+            Path file = embedded.directory().resolve(SigningKeyFile.IN_STORE);
+            return SigningKeyFile.create(file, Checkpoint.randomOrigin()).orElseGet(() -> SigningKeyFile.read(file));
+        }
+        return SHARED_STORES;
+    }
+}
