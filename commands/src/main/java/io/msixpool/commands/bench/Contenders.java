@@ -38,7 +38,7 @@ final class Contenders {
     static Contender signing(StoreLocation store) {
         Engine engine = Engine.open(store);
         try {
-            engine.keepCheckpoints(BenchKey.of(store));
+            BenchKey.keepCheckpoints(engine, store);
         } catch (RuntimeException e) {
             engine.close();
             throw e;

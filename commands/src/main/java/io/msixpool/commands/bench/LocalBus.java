@@ -40,7 +40,7 @@ final class LocalBus implements AutoCloseable {
         String token = TokensFile.createDefault(tokensFile).orElseThrow();
         Engine engine = Engine.openWatchable(store);
         try {
-            engine.keepCheckpoints(BenchKey.of(store)); // as msix serve does
+            BenchKey.keepCheckpoints(engine, store); // as msix serve does
             return new LocalBus(engine, BusServer.start(engine, Tokens.follow(tokensFile), "127.0.0.1", 0), token);
         } catch (RuntimeException e) {
             engine.close();

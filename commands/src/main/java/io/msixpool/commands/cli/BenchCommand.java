@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "--fleet STORE measures only the fleet on an existing store (run it on a copy: it writes):",
                 "its rebuild at start, GET /v1/pools and /v1/placements, a dry run beside the real decision,",
                 "and how soon a fleet watch shows a commit (--commands requests of each, default 300).",
-                "--checkpoints STORE measures only checkpoints on an existing embedded store (a copy: it writes):",
+                "--checkpoints STORE measures only checkpoints on an existing store (a copy: it writes):",
                 "covering the log, GET /v1/checkpoint, consistency and inclusion proofs, and how soon a",
                 "checkpoint covers a command's events (--commands requests of each, default 300)."})
 public final class BenchCommand implements Callable<Integer> {
@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
     String replayStore;
 
     @Option(names = "--checkpoints", paramLabel = "STORE",
-            description = "measure only checkpoints on this embedded store (it writes to it): covering the log,"
+            description = "measure only checkpoints on this store (it writes to it; PostgreSQL: signed with a published bench key): covering the log,"
                     + " GET /v1/checkpoint, proofs, and how soon a checkpoint covers a command")
     String checkpoints;
 
@@ -179,9 +179,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int onCheckpoints() throws Exception {
         StoreLocation location = StoreOption.parse(spec, checkpoints);
-        if (!(location instanceof StoreLocation.Embedded)) {
-            throw new ParameterException(spec.commandLine(), "--checkpoints runs on an embedded store: give a directory");
-        }
         PrintWriter err = spec.commandLine().getErr();
         String report = CheckpointBench.run(location, Files.createTempDirectory("msix-bench-tokens"),
                 commands != null ? commands : 300, line -> {
