@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
                 "--store names the event store: a directory of the embedded store (apply, serve and",
                 "import create it where missing) or a jdbc:postgresql:// URL. An acknowledged command",
                 "is on stable storage on either: it survives a crash and a power cut."},
-        subcommands = {ServeCommand.class, TokenCommand.class, KeyCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
+        subcommands = {ServeCommand.class, TokenCommand.class, KeyCommand.class, CheckpointCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
                 ReplayCommand.class, AuditCommand.class, VerifyConsistencyCommand.class,
                 ExportCommand.class, ImportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
                 FleetCommand.class, PlaceCommand.class,

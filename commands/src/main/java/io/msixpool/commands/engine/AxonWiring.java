@@ -51,10 +51,12 @@ final class AxonWiring {
      *                    each command ({@link FreshDevices})
      * @param watchable   pool watchers get a new view after every change of their device
      * @param fleet       the fleet to keep current from where its scan ended (null: none), with watchable only
+     * @param appendLock  taken by each appending transaction before its first insert (null: none): see LogOrder
      */
     static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, boolean sharedStore,
-                           boolean watchable, FleetFollower fleet) {
+                           boolean watchable, FleetFollower fleet, String appendLock) {
         CommittedSequences committed = new CommittedSequences(transactions);
+        AppendGate appendGate = new AppendGate(transactions, appendLock);
         FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions, committed) : null;
         List<Thread> storeThreads = new CopyOnWriteArrayList<>();
         ThreadFactory storeThreadNames = new AxonThreadFactory("EmbeddedEventStore");
@@ -97,7 +99,10 @@ final class AxonWiring {
                 })
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
-                committed::appending));
+                (device, sequence) -> {
+                    appendGate.appending();
+                    committed.appending(device, sequence);
+                }));
         if (watchable) {
             // Followers see this process's commits at once, not at the next poll (FollowedEventStore).
             FollowedEventStore store = (FollowedEventStore) axon.eventStore();
