@@ -134,6 +134,9 @@ public final class LogCheckpoints {
      * checkpoint, and these are beyond it until it is stored.
      */
     private synchronized int extend(Signed before, List<CheckpointTables.Leaf> added) {
+        if (newest != before) {
+            return 0; // a proof took another node's newer checkpoint meanwhile: these leaves would follow its own
+        }
         long beforeSize = before.checkpoint().size();
         boolean stored = false;
         try {
