@@ -53,6 +53,21 @@ class CheckpointRaceTest {
                     return rounds;
                 }));
             }
+            // Proofs at the store's newest size make a node take the other's checkpoints mid-round.
+            List<Future<List<Object[]>>> provers = new ArrayList<>();
+            for (LogCheckpoints node : nodes) {
+                provers.add(threads.submit(() -> {
+                    List<Object[]> proofs = new ArrayList<>();
+                    while (sending.get()) {
+                        long size = node.coveredSize(Long.MAX_VALUE);
+                        if (size > 1) {
+                            proofs.add(new Object[] {size, node.consistencyProof(1, size)});
+                        }
+                        Thread.sleep(5);
+                    }
+                    return proofs;
+                }));
+            }
             List<Future<?>> senders = new ArrayList<>();
             for (int s = 0; s < 2 * SENDERS_PER_NODE; s++) {
                 Engine node = s % 2 == 0 ? first : second;
@@ -91,6 +106,18 @@ class CheckpointRaceTest {
                         "the checkpoint of " + checkpoint.size() + " events is not of the log's first lines");
             }
             assertEquals(leaves.size(), stored.getLast().size(), "once quiet, the newest checkpoint covers the whole log");
+            int proofs = 0;
+            for (Future<List<Object[]>> prover : provers) {
+                for (Object[] proof : prover.get()) {
+                    long size = (Long) proof[0];
+                    @SuppressWarnings("unchecked")
+                    List<byte[]> hashes = (List<byte[]>) proof[1];
+                    assertTrue(MerkleTree.verifyConsistency(1, size, log.root(1), log.root(size), hashes),
+                            "a proof served at " + size + " during the race");
+                    proofs++;
+                }
+            }
+            assertTrue(proofs > 10, proofs + " proofs served during the race");
             assertEquals(nodes.get(0).newest().note(), nodes.get(1).newest().note(), "both nodes serve the same checkpoint");
         } finally {
             sending.set(false);
