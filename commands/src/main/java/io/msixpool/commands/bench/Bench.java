@@ -49,8 +49,8 @@ public final class Bench {
         this.contenders = contenders;
         this.progress = progress;
         for (String name : contenders) {
-            if (!List.of("engine", "http", "crud", WATCH).contains(name)) {
-                throw new IllegalArgumentException("unknown contender " + name + ": use engine, http, crud, watch");
+            if (!List.of("engine", "signing", "http", "crud", WATCH).contains(name)) {
+                throw new IllegalArgumentException("unknown contender " + name + ": use engine, signing, http, crud, watch");
             }
         }
     }
@@ -141,6 +141,7 @@ public final class Bench {
     private static Contender open(String name, StoreLocation location, Path root) throws Exception {
         return switch (name) {
             case "engine" -> Contenders.engine(location);
+            case "signing" -> Contenders.signing(location);
             case "http" -> Contenders.http(location, Files.createTempDirectory(root, "tokens"));
             default -> Contenders.crud(location);
         };

@@ -31,6 +31,33 @@ final class Contenders {
         };
     }
 
+    /**
+     * The engine while it signs checkpoints beside its commits, as in msix serve (issue 13: signing
+     * may cost the engine at most 10%).
+     */
+    static Contender signing(StoreLocation store) {
+        Engine engine = Engine.open(store);
+        try {
+            BenchKey.keepCheckpoints(engine, store);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return new Contender() {
+            public String name() {
+                return "signing";
+            }
+
+            public Outcome decide(DeviceCommand command) {
+                return engine.submitGrouped(command, "bench").join();
+            }
+
+            public void close() {
+                engine.close();
+            }
+        };
+    }
+
     /** msix-pool behind its HTTP bus on loopback, a real HTTP client per call. */
     static Contender http(StoreLocation store, Path tokensDir) throws Exception {
         LocalBus bus = LocalBus.start(store, tokensDir);

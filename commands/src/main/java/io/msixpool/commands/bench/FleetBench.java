@@ -146,18 +146,18 @@ public final class FleetBench {
         throw new IllegalStateException("the bench's card is not in the fleet");
     }
 
-    private static HttpResponse<String> post(LocalBus bus, String path, String body) throws Exception {
+    static HttpResponse<String> post(LocalBus bus, String path, String body) throws Exception {
         return bus.client().send(bus.request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void expect(HttpResponse<String> response, int... statuses) {
+    static void expect(HttpResponse<String> response, int... statuses) {
         if (Arrays.stream(statuses).noneMatch(status -> status == response.statusCode())) {
             throw new IllegalStateException(response.request().uri() + ": HTTP " + response.statusCode() + ": " + response.body());
         }
     }
 
-    private static String line(String what, long[] nanos) {
+    static String line(String what, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         return String.format(Locale.ROOT, "  %-58s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (%d)%n", what,

@@ -39,7 +39,13 @@ final class LocalBus implements AutoCloseable {
         Path tokensFile = tokensDir.resolve("bench-tokens.json");
         String token = TokensFile.createDefault(tokensFile).orElseThrow();
         Engine engine = Engine.openWatchable(store);
-        return new LocalBus(engine, BusServer.start(engine, Tokens.follow(tokensFile), "127.0.0.1", 0), token);
+        try {
+            BenchKey.keepCheckpoints(engine, store); // as msix serve does
+            return new LocalBus(engine, BusServer.start(engine, Tokens.follow(tokensFile), "127.0.0.1", 0), token);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
     }
 
     Engine engine() {

@@ -2,6 +2,7 @@ package io.msixpool.commands.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.msixpool.commands.bench.Bench;
+import io.msixpool.commands.bench.CheckpointBench;
 import io.msixpool.commands.bench.BenchPlot;
 import io.msixpool.commands.bench.FleetBench;
 import io.msixpool.commands.bench.ReplayRates.FileRates;
@@ -46,7 +47,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 "watchers that never read hold on the largest card (docs/benchmarks.md).",
                 "--fleet STORE measures only the fleet on an existing store (run it on a copy: it writes):",
                 "its rebuild at start, GET /v1/pools and /v1/placements, a dry run beside the real decision,",
-                "and how soon a fleet watch shows a commit (--commands requests of each, default 300)."})
+                "and how soon a fleet watch shows a commit (--commands requests of each, default 300).",
+                "--checkpoints STORE measures only checkpoints on an existing store (a copy: it writes):",
+                "covering the log, GET /v1/checkpoint, consistency and inclusion proofs, and how soon a",
+                "checkpoint covers a command's events (--commands requests of each, default 300)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "STORE",
             description = "a directory under which each run gets a fresh embedded store (default: a temporary "
@@ -64,7 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> clients;
 
     @Option(names = "--contenders", split = ",", paramLabel = "NAME[,NAME...]", defaultValue = "engine,http,crud,watch",
-            description = "which contenders run (default: ${DEFAULT-VALUE})")
+            description = "which contenders run (default: ${DEFAULT-VALUE}); also signing: the engine while it signs"
+                    + " checkpoints, as in msix serve (http signs them too)")
     List<String> contenders;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-results.json",
@@ -78,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--replay-store", paramLabel = "STORE",
             description = "measure only the replay of every pool from this existing store (twice, the better run counts)")
     String replayStore;
+
+    @Option(names = "--checkpoints", paramLabel = "STORE",
+            description = "measure only checkpoints on this store (it writes to it; PostgreSQL: signed with a published bench key): covering the log,"
+                    + " GET /v1/checkpoint, proofs, and how soon a checkpoint covers a command")
+    String checkpoints;
 
     @Option(names = "--fleet", paramLabel = "STORE",
             description = "measure only the fleet's reads, placements, dry runs and watch on this store (it writes to it)")
@@ -110,6 +120,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (fleet != null) {
             return onFleet();
+        }
+        if (checkpoints != null) {
+            return onCheckpoints();
         }
         int perRun = commands != null ? commands : quick ? 400 : 20_000;
         // Made before the run, so that a path that cannot be written fails in a second, not after it.
@@ -157,6 +170,19 @@ public final class BenchCommand implements Callable<Integer> {
         StoreLocation location = StoreOption.parse(spec, fleet);
         PrintWriter err = spec.commandLine().getErr();
         String report = FleetBench.run(location, Files.createTempDirectory("msix-bench-tokens"),
+                commands != null ? commands : 300, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+        spec.commandLine().getOut().print(report);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private int onCheckpoints() throws Exception {
+        StoreLocation location = StoreOption.parse(spec, checkpoints);
+        PrintWriter err = spec.commandLine().getErr();
+        String report = CheckpointBench.run(location, Files.createTempDirectory("msix-bench-tokens"),
                 commands != null ? commands : 300, line -> {
                     err.println(line);
                     err.flush();

@@ -42,10 +42,7 @@ final class LogSource {
     }
 
     OpenLog open() throws IOException {
-        if ((file == null) == (store == null)) {
-            throw new ParameterException(command.commandLine(), "give either FILE or --store, not "
-                    + (file == null ? "neither" : "both"));
-        }
+        requireOne();
         if (store != null) {
             Engine engine = StoreOption.openReader(command, StoreOption.parse(command, store));
             Stream<String> lines = EventLog.lines(engine).map(ObjectNode::toString);
@@ -63,6 +60,14 @@ final class LogSource {
         long size = Files.isRegularFile(path) ? Files.size(path) : -1;
         String name = Files.isRegularFile(path) ? path.getFileName().toString() : file;  // a pipe: /dev/fd/63
         return new OpenLog(new LogLines.Bytes(in), size, name, in);
+    }
+
+    /** Refuses, as bad usage, neither or both of FILE and --store: before anything else is read. */
+    void requireOne() {
+        if ((file == null) == (store == null)) {
+            throw new ParameterException(command.commandLine(), "give either FILE or --store, not "
+                    + (file == null ? "neither" : "both"));
+        }
     }
 
     /**

@@ -26,12 +26,13 @@ import picocli.CommandLine.Command;
                 "--store names the event store: a directory of the embedded store (apply, serve and",
                 "import create it where missing) or a jdbc:postgresql:// URL. An acknowledged command",
                 "is on stable storage on either: it survives a crash and a power cut."},
-        subcommands = {ServeCommand.class, TokenCommand.class, KeyCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
-                ReplayCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, TokenCommand.class, KeyCommand.class, CheckpointCommand.class, ApplyCommand.class, PoolCommand.class, HistoryCommand.class,
+                ReplayCommand.class, AuditCommand.class, VerifyConsistencyCommand.class,
                 ExportCommand.class, ImportCommand.class, BenchCommand.class, DemoCommand.class, GenerateCommand.class,
                 FleetCommand.class, PlaceCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok; 1 the engine failed (audit, import: findings); 2 bad usage (import: STORE",
+        footer = {"", "Exit codes: 0 ok; 1 the engine failed (audit, import: findings; verify-consistency: NEW does not",
+                "extend OLD); 2 bad usage (import: STORE",
                 "already holds events); 3 unknown device (pool, history, replay), unknown PF or VF (history), or",
                 "unknown token name (token revoke)."})
 public final class Msix implements Runnable {

@@ -102,6 +102,12 @@ final class ServeCommand implements Callable<Integer> {
         Tokens tokens = loadTokens();
         NoteKey checkpointKey = signingKey.loadOrCreate(store.location(), spec.commandLine().getErr());
         Engine engine = Engine.openWatchable(store.location());
+        try {
+            engine.keepCheckpoints(checkpointKey);
+        } catch (IllegalStateException otherLog) {
+            engine.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), otherLog.getMessage());
+        }
         var rebuilt = engine.fleet().rebuilt();
         spec.commandLine().getErr().printf(java.util.Locale.ROOT, "msix: the fleet (%,d PFs) rebuilt from %,d events in %.1f s%n",
                 rebuilt.pfs(), rebuilt.events(), rebuilt.took().toNanos() / 1e9);

@@ -45,15 +45,17 @@ final class AxonWiring {
     }
 
     /**
-     * @param location  where other processes write the store too, a device in memory is checked before
-     *                  each command ({@link FreshDevices}), and a watchable engine is notified of their commits
-     * @param watchable pool watchers get a new view after every change of their device
-     * @param fleet     the fleet to keep current from where its scan ended (null: none), with watchable only
+     * @param location   where other processes write the store too, a device in memory is checked before
+     *                   each command ({@link FreshDevices}), and a watchable engine is notified of their commits
+     * @param watchable  pool watchers get a new view after every change of their device
+     * @param fleet      the fleet to keep current from where its scan ended (null: none), with watchable only
+     * @param appendLock taken by each appending transaction before its first insert (null: none): see LogOrder
      */
     static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, StoreLocation location,
-                           boolean watchable, FleetFollower fleet) {
+                           boolean watchable, FleetFollower fleet, String appendLock) {
         boolean sharedStore = location.sharedByProcesses();
         CommittedSequences committed = new CommittedSequences(transactions);
+        AppendGate appendGate = new AppendGate(transactions, appendLock);
         FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions, committed) : null;
         List<Thread> storeThreads = new CopyOnWriteArrayList<>();
         ThreadFactory storeThreadNames = new AxonThreadFactory("EmbeddedEventStore");
@@ -96,7 +98,10 @@ final class AxonWiring {
                 })
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
-                committed::appending));
+                (device, sequence) -> {
+                    appendGate.appending();
+                    committed.appending(device, sequence);
+                }));
         FollowedEventStore followed = watchable ? (FollowedEventStore) axon.eventStore() : null;
         if (followed != null) {
             // Followers see this process's commits at once, not at the next poll (FollowedEventStore).

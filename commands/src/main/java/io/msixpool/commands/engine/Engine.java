@@ -2,6 +2,7 @@ package io.msixpool.commands.engine;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.LogOrder;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.store.StoreLocation.Access;
 import io.msixpool.commands.wire.Outcome;
@@ -12,6 +13,7 @@ import io.msixpool.projections.PoolQuery;
 import io.msixpool.projections.PoolWatch;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.Upcasters;
+import io.msixpool.replay.merkle.NoteKey;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -62,11 +64,14 @@ public final class Engine implements AutoCloseable {
     /** Group-commit writers: see {@link GroupCommitter}. */
     private final int writers;
     private GroupCommitter groupCommitter;
+    private LogCheckpoints checkpoints;
+    private Checkpointer checkpointer;
     /** The fleet kept current (a watchable engine), else null. */
     private final FleetFollower fleet;
+    private final LogOrder logOrder;
 
     private Engine(HikariDataSource dataSource, JdbcTransactions transactions, EventStorage storage, Cache devices,
-                   AxonWiring.Wired wired, int writers, FleetFollower fleet) {
+                   AxonWiring.Wired wired, int writers, FleetFollower fleet, LogOrder logOrder) {
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.storage = storage;
@@ -75,6 +80,7 @@ public final class Engine implements AutoCloseable {
         this.groupCommit = new GroupCommit(decider, transactions, devices);
         this.writers = writers;
         this.fleet = fleet;
+        this.logOrder = logOrder;
     }
 
     /** The group commit of this engine, for a test's own {@link GroupCommitter}. */
@@ -126,10 +132,11 @@ public final class Engine implements AutoCloseable {
             Cache devices = DeviceCache.create(CACHED_DEVICES);
             // Scanned before Axon starts, so that the fleet's processor follows from where the scan ended.
             FleetFollower fleet = watchable ? new FleetFollower(FleetFollower.scan(transactions)) : null;
-            AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices, location, watchable, fleet);
+            AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices, location, watchable, fleet,
+                    LogOrder.of(location).appendLock());
             wired.axon().start();
             int writers = location.sharedByProcesses() ? SHARED_STORE_WRITERS : 1;
-            return new Engine(dataSource, transactions, storage, devices, wired, writers, fleet);
+            return new Engine(dataSource, transactions, storage, devices, wired, writers, fleet, LogOrder.of(location));
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -194,6 +201,25 @@ public final class Engine implements AutoCloseable {
         return fleet;
     }
 
+    /**
+     * Signs the log's checkpoints with {@code key} from now on and keeps the newest current (see
+     * {@link LogCheckpoints}, {@link Checkpointer}) until closed; {@code msix serve} does.
+     *
+     * @throws IllegalStateException when the store's log has another origin or key
+     */
+    public synchronized LogCheckpoints keepCheckpoints(NoteKey key) {
+        if (checkpoints == null) {
+            checkpoints = LogCheckpoints.open(this, key);
+            checkpointer = new Checkpointer(checkpoints);
+        }
+        return checkpoints;
+    }
+
+    /** The checkpoints this engine signs, if it keeps them ({@link #keepCheckpoints}). */
+    public synchronized Optional<LogCheckpoints> checkpoints() {
+        return Optional.ofNullable(checkpoints);
+    }
+
     /** A dry run on the store as it is now: see {@link DryRun}. It reads the store; it never writes. */
     public DryRun dryRun() {
         return new DryRun(new DeviceStates(axon().eventStore()));
@@ -241,6 +267,11 @@ public final class Engine implements AutoCloseable {
         return storage.deviceEvents(device);
     }
 
+    /** What keeps the log's order fixed once checkpointed, on this store: {@link LogCheckpoints}. */
+    LogOrder logOrder() {
+        return logOrder;
+    }
+
     /** The store's events as Axon reads them: {@link EventLog}'s source. */
     EventStorage storage() {
         return storage;
@@ -278,6 +309,9 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            if (checkpointer != null) {
+                checkpointer.close();
+            }
             if (groupCommitter != null) {
                 groupCommitter.close(); // decides and answers what is already waiting
             }

@@ -2,6 +2,7 @@ package io.msixpool.commands.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.LogOrder;
 import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.commands.wire.Json;
@@ -86,6 +87,9 @@ final class EventStorage {
                 }
             }
             upcasting.createSchema(location.tables());
+            try (var connection = transactions.getConnection()) {
+                CheckpointTables.create(connection, LogOrder.of(location));
+            }
         } catch (SQLException | RuntimeException failure) {
             try {
                 transaction.rollback();

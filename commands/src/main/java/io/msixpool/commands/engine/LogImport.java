@@ -1,6 +1,7 @@
 package io.msixpool.commands.engine;
 
 import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.LogOrder;
 import io.msixpool.commands.store.StoreFailure;
 import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.domain.event.DeviceEvent;
@@ -133,6 +134,8 @@ public final class LogImport {
         Transaction transaction = transactions.startTransaction();
         long events;
         try (Connection connection = transactions.getConnection()) {
+            // An append like any other: a checkpointer settles it as it settles the engine's (LogOrder).
+            SettledPosition.run(connection, LogOrder.of(target).appendLock());
             EmptyStore.require(connection);
             continuePositionsAfter(target, connection, audit.lastPosition());
             try (PreparedStatement insert = connection.prepareStatement(ImportRows.INSERT);

@@ -38,6 +38,7 @@ final class BusRoutes {
     private final String openApi = OpenApiDocument.text();
     private final WatchHub watches;
     private final FleetEndpoint fleet;
+    private final CheckpointEndpoint checkpoints;
 
     BusRoutes(Engine engine, Tokens tokens, CommandReader reader, BusMetrics metrics, BusServer server) {
         this.engine = engine;
@@ -48,6 +49,7 @@ final class BusRoutes {
         this.commands = new CommandEndpoint(engine, reader, metrics, server);
         this.watches = new WatchHub(engine, device -> blocking(() -> engine.poolAt(device)));
         this.fleet = new FleetEndpoint(engine.fleet(), server, metrics);
+        this.checkpoints = new CheckpointEndpoint(engine::checkpoints, server);
     }
 
     /** What an endpoint does for a caller whose token and role were checked. */
@@ -121,6 +123,15 @@ final class BusRoutes {
         }
         if (path.equals("/v1/placements")) {
             return new Route("GET", false, "read pools", (request, response, caller) -> fleet.placements(uri, response));
+        }
+        if (path.equals("/v1/checkpoint")) {
+            return new Route("GET", false, "read checkpoints", (request, response, caller) -> checkpoints.newest(response));
+        }
+        if (path.equals("/v1/proof/inclusion")) {
+            return new Route("GET", false, "read checkpoints", (request, response, caller) -> checkpoints.inclusion(uri, response));
+        }
+        if (path.equals("/v1/proof/consistency")) {
+            return new Route("GET", false, "read checkpoints", (request, response, caller) -> checkpoints.consistency(uri, response));
         }
         if (path.equals("/metrics")) {
             return new Route("GET", false, "read metrics",

@@ -322,7 +322,7 @@ class CliContractTest {
         Map<List<String>, Integer> calls = new LinkedHashMap<>();
         calls.put(List.of("--help"), 0);
         for (String sub : List.of("apply", "pool", "history", "export", "import", "demo", "generate", "replay", "audit",
-                "bench", "serve", "token", "key")) {
+                "bench", "serve", "token", "key", "checkpoint", "verify-consistency", "fleet", "place")) {
             calls.put(List.of(sub, "--help"), 0);
         }
         calls.put(List.of("apply", "--store", store, "--help"), 0);
@@ -336,6 +336,10 @@ class CliContractTest {
         calls.put(List.of("import", "--store", store), 2);
         calls.put(List.of("import", "log.jsonl"), 2);
         calls.put(List.of("key"), 2);
+        calls.put(List.of("checkpoint"), 2);
+        if (kind == TestStores.Kind.EMBEDDED) {
+            calls.put(List.of("checkpoint", "--store", store + "-missing"), 2);
+        }
 
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {

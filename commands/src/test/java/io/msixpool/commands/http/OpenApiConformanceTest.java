@@ -58,6 +58,7 @@ class OpenApiConformanceTest {
     @BeforeParameterizedClassInvocation
     static void startServer(TestStores.Kind kind) {
         bus = BusFixture.start(kind);
+        bus.engine.keepCheckpoints(io.msixpool.replay.merkle.NoteKey.generate("example.com/openapi"));
     }
 
     @AfterParameterizedClassInvocation
@@ -231,6 +232,30 @@ class OpenApiConformanceTest {
         expect(get(null, "/v1/pools"), 401, "UNAUTHORIZED");
         expect(get(null, "/v1/placements?msix=8"), 401, "UNAUTHORIZED");
         expect(RawRequest.of("DELETE", "/v1/pools").token(OPERATOR_TOKEN), 405, "METHOD_NOT_ALLOWED");
+    }
+
+    @Test
+    void everyCheckpointReadAnswersAsDescribed() throws InterruptedException {
+        bus.openReclaimedPf("cp-oa", "nvme0", 4);
+        long size = 0;
+        for (int wait = 0; wait < 400 && size < 3; wait++) { // the checkpointer signs every 500 ms
+            Thread.sleep(50);
+            size = Long.parseLong(expect(get(AUDITOR_TOKEN, "/v1/checkpoint"), 200, null).body().split("\n")[1]);
+        }
+        assertTrue(size >= 3, "a checkpoint covers the PF's events");
+        for (String query : List.of("index=0&size=1", "index=0&size=" + size, "index=" + (size - 1) + "&size=" + size)) {
+            expect(get(AUDITOR_TOKEN, "/v1/proof/inclusion?" + query), 200, null);
+        }
+        for (String query : List.of("from=1&to=" + size, "from=" + size + "&to=" + size, "from=2&to=3")) {
+            expect(get(OPERATOR_TOKEN, "/v1/proof/consistency?" + query), 200, null);
+        }
+        for (String bad : List.of("/v1/proof/inclusion?index=0", "/v1/proof/inclusion?index=1&size=1",
+                "/v1/proof/inclusion?index=0&size=" + (size + 1), "/v1/proof/consistency?from=0&to=1",
+                "/v1/proof/consistency?from=3&to=2", "/v1/proof/consistency?to=1")) {
+            expect(get(AUDITOR_TOKEN, bad), 400, "BAD_REQUEST");
+        }
+        expect(get(null, "/v1/checkpoint"), 401, "UNAUTHORIZED");
+        expect(RawRequest.of("POST", "/v1/checkpoint").token(OPERATOR_TOKEN), 405, "METHOD_NOT_ALLOWED");
     }
 
     @Test

@@ -4,7 +4,8 @@ package io.msixpool.replay.audit;
  * One thing wrong with a history, where it is and what was expected.
  *
  * @param line     the line of the log it was found on (1-based), the one way to point at a line
- *                 that does not parse
+ *                 that does not parse; -1 when no single line can be named (a checkpoint's root
+ *                 that the log's first lines do not have: a root cannot say which of them differs)
  * @param position the event's {@code envelope.position}, or -1 when the line has none
  * @param device   the device, or null when the line names none
  * @param pf       the PF the finding is about, or null (a device-wide event, or a broken line)
@@ -17,8 +18,9 @@ public record Finding(long line, long position, String device, String pf, String
 
     /** One line for a terminal: {@code position 42 (line 43) bf3-a/nvme0 I1: ...}. */
     public String describe() {
-        String where = (position >= 0 ? "position " + position + " (line " + line + ")" : "line " + line)
+        String where = (position >= 0 ? "position " + position + " (line " + line + ")"
+                : line >= 0 ? "line " + line : "")
                 + (device == null ? "" : " " + device + (pf == null ? "" : "/" + pf));
-        return where + " " + rule + ": " + message;
+        return (where.isEmpty() ? "" : where.strip() + " ") + rule + ": " + message;
     }
 }

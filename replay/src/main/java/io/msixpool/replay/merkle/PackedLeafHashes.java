@@ -36,6 +36,14 @@ public final class PackedLeafHashes implements LeafHashes {
         return this;
     }
 
+    /** Forgets every leaf from {@code newSize} on. */
+    public void truncate(long newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IllegalArgumentException("cannot cut " + size + " leaves to " + newSize);
+        }
+        size = newSize;
+    }
+
     @Override
     public long size() {
         return size;

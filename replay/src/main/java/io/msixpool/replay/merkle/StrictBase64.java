@@ -7,11 +7,11 @@ import java.util.Base64;
  * padding and stray bits after the last byte, so two spellings of one root or key would both be
  * read; text that is not what encoding its bytes gives back is refused.
  */
-final class StrictBase64 {
+public final class StrictBase64 {
     private StrictBase64() {
     }
 
-    static byte[] decode(String text, String what) {
+    public static byte[] decode(String text, String what) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(text);
@@ -24,7 +24,7 @@ final class StrictBase64 {
         return bytes;
     }
 
-    static String encode(byte[] bytes) {
+    public static String encode(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
 }

@@ -128,7 +128,7 @@ final class ReportPage {
             String anchor = f.device() == null || f.pf() == null ? null : anchors.get(key(f.device(), f.pf()));
             out.append("<tr><td class=\"n\">").append(i + 1).append("</td><td class=\"n\">")
                     .append(f.position() >= 0 ? Long.toString(f.position()) : "-").append("</td><td class=\"n\">")
-                    .append(f.line()).append("</td><td>").append(Html.escape(f.device())).append("</td><td>")
+                    .append(f.line() >= 0 ? Long.toString(f.line()) : "-").append("</td><td>").append(Html.escape(f.device())).append("</td><td>")
                     .append(anchor == null ? Html.escape(f.pf())
                             : "<a href=\"#" + anchor + "\">" + Html.escape(f.pf()) + "</a>")
                     .append("</td><td class=\"rule\">").append(Html.escape(f.rule())).append("</td><td class=\"msg\">")

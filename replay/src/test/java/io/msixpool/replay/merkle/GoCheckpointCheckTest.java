@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("third-party")
 class GoCheckpointCheckTest {
-    private static final Path GOPATH = Path.of("/usr/share/gocode");
-    private static final Path X_MOD = GOPATH.resolve("src/golang.org/x/mod/sumdb");
     private static final int SIZE = 37;
 
     @TempDir
@@ -66,12 +62,9 @@ class GoCheckpointCheckTest {
         key = NoteKey.generate(Checkpoint.randomOrigin());
         log = write("log.jsonl", String.join("\n", lines) + "\n");
         vkey = write("vkey", key.verifierKey() + "\n");
-        if (goPresent()) {
+        if (GoPrograms.present()) {
             checker = dir.resolve("checkpointcheck");
-            Path cache = Path.of("target", "go-cache").toAbsolutePath();
-            Run build = run(List.of(go(), "build", "-o", checker.toString(),
-                    Path.of("src/test/go/checkpointcheck/main.go").toAbsolutePath().toString()), cache);
-            buildFailure = build.exit == 0 ? null : build.output;
+            buildFailure = GoPrograms.build(Path.of("src/test/go/checkpointcheck/main.go"), checker);
         }
     }
 
@@ -79,9 +72,9 @@ class GoCheckpointCheckTest {
     void goOpensOurCheckpointsAndFindsOurRootInTheLogsLines() throws Exception {
         requireGo();
         for (long size : List.of(0L, 1L, 2L, 20L, 32L, (long) SIZE)) {
-            Run check = check("checkpoint", vkey, checkpoint(size), log);
-            assertEquals(0, check.exit, size + ": " + check.output);
-            assertTrue(check.output.startsWith("ok checkpoint " + key.name() + " " + size + " "), check.output);
+            GoPrograms.Run check = check("checkpoint", vkey, checkpoint(size), log);
+            assertEquals(0, check.exit(), size + ": " + check.output());
+            assertTrue(check.output().startsWith("ok checkpoint " + key.name() + " " + size + " "), check.output());
         }
     }
 
@@ -91,10 +84,10 @@ class GoCheckpointCheckTest {
         Path checkpoint = checkpoint(SIZE);
         for (int index = 0; index < SIZE; index++) {
             List<byte[]> proof = tree.inclusionProof(index, SIZE);
-            Run check = check("inclusion", vkey, checkpoint, index, write("line", lines.get(index) + "\n"), proof(proof));
-            assertEquals(0, check.exit, index + ": " + check.output);
-            Run goProof = check("prove", log, SIZE, index);
-            assertEquals(base64(proof), goProof.output, "tlog's proof of leaf " + index + " is ours");
+            GoPrograms.Run check = check("inclusion", vkey, checkpoint, index, write("line", lines.get(index) + "\n"), proof(proof));
+            assertEquals(0, check.exit(), index + ": " + check.output());
+            GoPrograms.Run goProof = check("prove", log, SIZE, index);
+            assertEquals(base64(proof), goProof.output(), "tlog's proof of leaf " + index + " is ours");
         }
     }
 
@@ -103,10 +96,10 @@ class GoCheckpointCheckTest {
         requireGo();
         for (long older = 1; older <= SIZE; older++) {
             List<byte[]> proof = tree.consistencyProof(older, SIZE);
-            Run check = check("consistency", vkey, checkpoint(older), checkpoint(SIZE), proof(proof));
-            assertEquals(0, check.exit, older + ": " + check.output);
-            Run goProof = check("prove-tree", log, SIZE, older);
-            assertEquals(base64(proof), goProof.output, "tlog's proof of " + older + " -> " + SIZE + " is ours");
+            GoPrograms.Run check = check("consistency", vkey, checkpoint(older), checkpoint(SIZE), proof(proof));
+            assertEquals(0, check.exit(), older + ": " + check.output());
+            GoPrograms.Run goProof = check("prove-tree", log, SIZE, older);
+            assertEquals(base64(proof), goProof.output(), "tlog's proof of " + older + " -> " + SIZE + " is ours");
         }
     }
 
@@ -145,9 +138,9 @@ class GoCheckpointCheckTest {
                 "invalid transparency proof");
     }
 
-    private static void assertRefused(Run check, String why) {
-        assertEquals(1, check.exit, check.output);
-        assertTrue(check.output.startsWith("FAILED:") && check.output.contains(why), check.output);
+    private static void assertRefused(GoPrograms.Run check, String why) {
+        assertEquals(1, check.exit(), check.output());
+        assertTrue(check.output().startsWith("FAILED:") && check.output().contains(why), check.output());
     }
 
     private static Path checkpoint(long size) throws IOException {
@@ -168,65 +161,11 @@ class GoCheckpointCheckTest {
         return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
     }
 
-    private static Run check(Object... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(checker.toString()));
-        for (Object arg : args) {
-            command.add(arg.toString());
-        }
-        return run(command, null);
+    private static GoPrograms.Run check(Object... args) throws IOException, InterruptedException {
+        return GoPrograms.run(checker, args);
     }
 
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(List<String> command, Path goCache) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (goCache != null) {
-            builder.environment().put("GO111MODULE", "off");
-            builder.environment().put("GOPATH", GOPATH.toString());
-            builder.environment().put("GOCACHE", goCache.toString());
-            builder.environment().put("GOFLAGS", "");
-        }
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        // A bound only so that a hung child fails the build instead of hanging it; not a measurement.
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), command + " did not end");
-        return new Run(process.exitValue(), output);
-    }
-
-    private static String go() {
-        for (String dirOnPath : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(dirOnPath.isEmpty() ? "." : dirOnPath, "go");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return Files.isExecutable(Path.of("/usr/lib/go/bin/go")) ? "/usr/lib/go/bin/go" : null;
-    }
-
-    private static boolean goPresent() {
-        return go() != null && Files.isDirectory(X_MOD.resolve("note")) && Files.isDirectory(X_MOD.resolve("tlog"));
-    }
-
-    /**
-     * Called in each test, like HtmlReportChromiumTest's check: a class aborted in {@code @BeforeAll}
-     * is reported as "Tests run: 0", hiding that it was skipped.
-     */
     private static void requireGo() {
-        String missing = "Go and golang.org/x/mod are missing (" + X_MOD + "): our checkpoints are checked by Go's"
-                + " note and tlog packages; install them with `apt-get install golang-go golang-golang-x-mod-dev`";
-        if ("1".equals(System.getenv("MSIX_REQUIRE_GO"))) {
-            assertTrue(goPresent(), missing);
-        } else if (!goPresent()) {
-            if (!skipSaid) {
-                skipSaid = true;
-                System.out.println("GoCheckpointCheckTest: every test skipped: " + missing + " (MSIX_REQUIRE_GO is not 1)");
-            }
-            Assumptions.abort(missing + " (skipped: MSIX_REQUIRE_GO is not 1)");
-        }
-        assertEquals(null, buildFailure, "go build of src/test/go/checkpointcheck");
+        GoPrograms.require("GoCheckpointCheckTest", buildFailure, "our checkpoints are checked by Go's note and tlog packages");
     }
-
-    private static boolean skipSaid;
 }
