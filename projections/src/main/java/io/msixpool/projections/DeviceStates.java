@@ -43,6 +43,18 @@ public final class DeviceStates {
     }
 
     /**
+     * {@code known} brought up to the store's present: the device's events after it, folded onto it,
+     * without reading the snapshot and the events {@code known} already shows.
+     */
+    public Loaded catchUp(String device, Loaded known) {
+        DomainEventStream tail = eventStore.readEvents(device, known.sequence() + 1);
+        DeviceState state = fold(tail, known.state(), Device::state,
+                (folded, message) -> folded.evolve((DeviceEvent) message.getPayload()));
+        Long last = tail.getLastSequenceNumber();
+        return last == null ? known : new Loaded(state, last);
+    }
+
+    /**
      * The pools alone, as a view shows them: the aggregate checked the invariants when it decided, and
      * a view needs no retry memory, so neither costs a read (a PF may have thousands of VFs to check).
      */

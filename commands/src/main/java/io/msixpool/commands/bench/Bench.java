@@ -25,6 +25,8 @@ public final class Bench {
     /** Enough devices that 64 clients each own one; the fleet card of design.md (4 PFs x 128 VFs). */
     static final int DEVICES = 128;
     static final long SEED = 6;
+    /** The watch-latency contender ({@link WatchLatency}): not a load run, a latency of its own. */
+    static final String WATCH = "watch";
 
     private final String store;
     private final int commands;
@@ -47,8 +49,8 @@ public final class Bench {
         this.contenders = contenders;
         this.progress = progress;
         for (String name : contenders) {
-            if (!List.of("engine", "signing", "http", "crud").contains(name)) {
-                throw new IllegalArgumentException("unknown contender " + name + ": use engine, signing, http, crud");
+            if (!List.of("engine", "signing", "http", "crud", WATCH).contains(name)) {
+                throw new IllegalArgumentException("unknown contender " + name + ": use engine, signing, http, crud, watch");
             }
         }
     }
@@ -66,6 +68,9 @@ public final class Bench {
 
         ArrayNode loads = results.putArray("load");
         for (String name : contenders) {
+            if (name.equals(WATCH)) {
+                continue;
+            }
             for (int count : clients) {
                 String prefix = invocation + (++runs) + "-";
                 firstPrefix = firstPrefix == null ? prefix : firstPrefix;
@@ -81,7 +86,12 @@ public final class Bench {
                 }
             }
         }
-        replay(results, location(root, firstPrefix));
+        if (contenders.contains(WATCH)) {
+            watchLatency(results, root);
+        }
+        if (firstPrefix != null) {
+            replay(results, location(root, firstPrefix));
+        }
         results.put("peakHeapBytes", peakHeap());
         results.put("finished", Instant.now().toString());
         return results;
@@ -110,6 +120,16 @@ public final class Bench {
             results.set("replay", Json.mapper().valueToTree(replay));
             progress.accept(String.format(Locale.ROOT, "replay of %d events: store %.0f/s, file %.0f/s, raw parse %.0f/s",
                     replay.events(), replay.fromStorePerSecond(), replay.fromFilePerSecond(), replay.rawParsePerSecond()));
+        }
+    }
+
+    /** Answer-to-view latency of pool watchers (issue 14): fewer changes in a smoke run, as it has fewer commands. */
+    private void watchLatency(ObjectNode results, Path root) throws Exception {
+        String prefix = invocation + (++runs) + "-";
+        int changes = Math.max(30, Math.min(200, commands / 100));
+        ArrayNode watch = results.putArray("watchLatency");
+        for (WatchLatency.Result result : WatchLatency.measure(location(root, prefix), root, prefix, changes, progress)) {
+            watch.add(Json.mapper().valueToTree(result));
         }
     }
 
@@ -172,7 +192,15 @@ public final class Bench {
                     run.get("events").asLong() / seconds, run.get("p50").asLong() / 1000.0,
                     run.get("p99").asLong() / 1000.0, run.get("p999").asLong() / 1000.0));
         }
+        for (JsonNode watch : results.path("watchLatency")) {
+            text.append(String.format(Locale.ROOT, "watch, %s: answer to view p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d changes)%n",
+                    watch.get("watcher").asText(), watch.get("p50").asLong() / 1000.0, watch.get("p99").asLong() / 1000.0,
+                    watch.get("max").asLong() / 1000.0, watch.get("changes").asInt()));
+        }
         JsonNode replay = results.get("replay");
+        if (replay == null) {
+            return text.toString();
+        }
         text.append(String.format(Locale.ROOT, "replay of %d events over %d devices: from store %.0f events/s, "
                         + "from file %.0f events/s, raw parse %.0f events/s%n",
                 replay.get("events").asLong(), replay.get("devices").asInt(), replay.get("fromStorePerSecond").asDouble(),

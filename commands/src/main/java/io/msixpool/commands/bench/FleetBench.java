@@ -88,7 +88,7 @@ public final class FleetBench {
 
     /**
      * A card of the bench's own, opened and closed in turn, with a watch of closed PFs: each change
-     * enters or leaves the filter, so each is sent; 150 ms apart, past the feed's spacing.
+     * enters or leaves the filter, so each is sent; 150 ms apart, so that no change is coalesced with another.
      */
     private static long[][] watchLatency(LocalBus bus, int rounds) throws Exception {
         expect(post(bus, "/v1/commands", "{\"type\":\"ProvisionPf\",\"device\":\"" + CARD + "\",\"pf\":\"nvme0\","

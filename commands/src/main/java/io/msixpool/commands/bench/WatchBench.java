@@ -40,7 +40,7 @@ public final class WatchBench {
     static final int CARD_VFS = 128;
     static final int LARGEST_PFS = 64;
     static final int LARGEST_VFS = 4_096;
-    /** Changes of the largest card while its watchers stall, each in a poll of the watch feed of its own. */
+    /** Changes of the largest card while its watchers stall, each given a view of its own. */
     static final int LARGEST_CHANGES = 4;
 
     /** What one run measured: rates and their ratio the medians of the rounds; memory held by all the stalled watchers, in bytes. */
@@ -91,7 +91,7 @@ public final class WatchBench {
                     progress.accept(String.format(Locale.ROOT, "round %d: %.0f commands/s unwatched, %.0f with %d watchers (%.2f)",
                             round + 1, unwatched[round], watched[round], watchers, watched[round] / unwatched[round]));
                 }
-                TimeUnit.MILLISECONDS.sleep(500); // the last change reaches the watchers within a poll of the feed
+                TimeUnit.MILLISECONDS.sleep(500); // the last change's view reaches the reading watchers
                 views = reading.allViews() - first;
             }
             await(() -> watcherGauge(bus) == 0, "the watchers leaving");
@@ -106,7 +106,9 @@ public final class WatchBench {
                 await(() -> watcherGauge(bus) == stalled, "the stalled watchers' first views");
                 for (int change = 0; change < LARGEST_CHANGES; change++) {
                     decide(bus, change % 2 == 0 ? new OpenPf(LARGEST, "nvme0") : new ClosePf(LARGEST, "nvme0"));
-                    TimeUnit.MILLISECONDS.sleep(400); // longer than the feed's poll: one view per change
+                    // Longer than the longest pacing of views (1 s, docs/http.md "Watches"; the largest
+                    // card's view to 30 watchers costs more): one view per change.
+                    TimeUnit.MILLISECONDS.sleep(1_100);
                 }
                 TimeUnit.SECONDS.sleep(1);
                 held = memory();

@@ -35,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "",
                 "Every contender gets the same generated stream (VM churn over many devices, some",
                 "rejected commands, some retries); each device's commands go in order through one client.",
+                "The watch contender measures how soon a pool watcher gets the view of a command after its",
+                "answer: a watcher on the same node and, on PostgreSQL, one on a second node of the database.",
                 "--quick is a smoke run (under a minute); docs/benchmarks.md holds a full run.",
                 "",
                 "--log FILE measures only replay and audit on an exported log (msix export): the raw",
@@ -65,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "client counts (default: ${DEFAULT-VALUE})")
     List<Integer> clients;
 
-    @Option(names = "--contenders", split = ",", paramLabel = "NAME[,NAME...]", defaultValue = "engine,http,crud",
+    @Option(names = "--contenders", split = ",", paramLabel = "NAME[,NAME...]", defaultValue = "engine,http,crud,watch",
             description = "which contenders run (default: ${DEFAULT-VALUE}); also signing: the engine while it signs"
                     + " checkpoints, as in msix serve (http signs them too)")
     List<String> contenders;

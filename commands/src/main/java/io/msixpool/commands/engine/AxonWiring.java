@@ -1,10 +1,10 @@
 package io.msixpool.commands.engine;
 
 import io.msixpool.commands.store.JdbcTransactions;
+import io.msixpool.commands.store.StoreLocation;
 import io.msixpool.domain.Device;
 import io.msixpool.projections.DeviceStates;
 import io.msixpool.projections.PoolProjection;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
@@ -30,8 +30,6 @@ import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
  * linked into its device's chain as it is appended ({@link ChainStamp}).
  */
 final class AxonWiring {
-    /** How often a watchable engine polls the store for events that other processes appended. */
-    static final Duration WATCH_POLL = Duration.ofMillis(100);
     static final int WATCH_BATCH = 256;
     /** The tracking processor that feeds watchers: it follows the store, so it sees every writer. */
     private static final String WATCH_FEED = "pool-watch-feed";
@@ -47,14 +45,15 @@ final class AxonWiring {
     }
 
     /**
-     * @param sharedStore other processes write the store too: a device in memory is checked before
-     *                    each command ({@link FreshDevices})
-     * @param watchable   pool watchers get a new view after every change of their device
-     * @param fleet       the fleet to keep current from where its scan ended (null: none), with watchable only
-     * @param appendLock  taken by each appending transaction before its first insert (null: none): see LogOrder
+     * @param location   where other processes write the store too, a device in memory is checked before
+     *                   each command ({@link FreshDevices}), and a watchable engine is notified of their commits
+     * @param watchable  pool watchers get a new view after every change of their device
+     * @param fleet      the fleet to keep current from where its scan ended (null: none), with watchable only
+     * @param appendLock taken by each appending transaction before its first insert (null: none): see LogOrder
      */
-    static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, boolean sharedStore,
+    static Wired configure(EventStorage storage, JdbcTransactions transactions, Cache devices, StoreLocation location,
                            boolean watchable, FleetFollower fleet, String appendLock) {
+        boolean sharedStore = location.sharedByProcesses();
         CommittedSequences committed = new CommittedSequences(transactions);
         AppendGate appendGate = new AppendGate(transactions, appendLock);
         FreshDevices fresh = sharedStore ? new FreshDevices(devices, transactions, committed) : null;
@@ -70,7 +69,7 @@ final class AxonWiring {
                     FollowedEventStore store = new FollowedEventStore(EmbeddedEventStore.builder()
                             .storageEngine(storage.forAxon())
                             .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore"))
-                            .fetchDelay(WATCH_POLL.toMillis())
+                            .fetchDelay(location.othersPoll().toMillis())
                             .threadFactory(work -> {
                                 Thread thread = storeThreadNames.newThread(work);
                                 storeThreads.add(thread);
@@ -103,10 +102,19 @@ final class AxonWiring {
                     appendGate.appending();
                     committed.appending(device, sequence);
                 }));
-        if (watchable) {
+        FollowedEventStore followed = watchable ? (FollowedEventStore) axon.eventStore() : null;
+        if (followed != null) {
             // Followers see this process's commits at once, not at the next poll (FollowedEventStore).
-            FollowedEventStore store = (FollowedEventStore) axon.eventStore();
-            committed.onCommitted((device, sequence) -> store.committed());
+            committed.onCommitted((device, sequence) -> followed.committed());
+        }
+        if (location instanceof StoreLocation.Postgres postgres) {
+            // Every writer notifies, so that the nodes' watches show a command line's writes at once
+            // too; an engine that follows the store listens as well.
+            StoreNotifications notifications = new StoreNotifications(postgres, transactions,
+                    followed == null ? null : followed::committed);
+            committed.onCommitted((device, sequence) -> notifications.committed());
+            axon.onStart(notifications::start);
+            axon.onShutdown(notifications::close);
         }
         if (fleet != null) {
             committed.onCommitted(fleet::committed);

@@ -132,8 +132,8 @@ public final class Engine implements AutoCloseable {
             Cache devices = DeviceCache.create(CACHED_DEVICES);
             // Scanned before Axon starts, so that the fleet's processor follows from where the scan ended.
             FleetFollower fleet = watchable ? new FleetFollower(FleetFollower.scan(transactions)) : null;
-            AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices,
-                    location.sharedByProcesses(), watchable, fleet, LogOrder.of(location).appendLock());
+            AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices, location, watchable, fleet,
+                    LogOrder.of(location).appendLock());
             wired.axon().start();
             int writers = location.sharedByProcesses() ? SHARED_STORE_WRITERS : 1;
             return new Engine(dataSource, transactions, storage, devices, wired, writers, fleet, LogOrder.of(location));

@@ -21,8 +21,8 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The fleet watches' one feed (docs/http.md "Fleet"): the PFs the fleet's batches of events changed,
- * coalesced like a pool watch (a send at most every {@link PoolFeed#SPACING}: the first change after
- * a quiet spell at once, then the newest summary of every PF that changed meanwhile), each summary
+ * coalesced like a pool watch (paced by what the sends cost, {@link ViewPacing}: a change at once
+ * unless the last sends were costly, else the newest summary of every PF that changed meanwhile), each summary
  * serialised once into the event every watcher that wants it is sent. While anyone watches, it keeps
  * every PF's newest event, which a joining watcher starts from; with no watcher it holds nothing.
  */
@@ -43,7 +43,7 @@ final class FleetFeed {
     /** PFs changed since the last send, each with its newest summary. */
     private final Map<PfKey, PfSummary> waiting = new LinkedHashMap<>();
     private boolean sendDue;
-    private long lastSent = System.nanoTime() - PoolFeed.SPACING.toNanos();
+    private final ViewPacing pacing = new ViewPacing(System.nanoTime());
 
     FleetFeed(FleetFollower follower, BusServer server, BusMetrics metrics) {
         this.follower = follower;
@@ -107,7 +107,7 @@ final class FleetFeed {
                 return; // a send is due already: it takes these too
             }
             sendDue = true;
-            wait = lastSent + PoolFeed.SPACING.toNanos() - System.nanoTime();
+            wait = pacing.waitNanos(System.nanoTime());
         }
         if (wait <= 0) {
             send();
@@ -118,17 +118,20 @@ final class FleetFeed {
 
     private synchronized void send() {
         sendDue = false;
-        lastSent = System.nanoTime();
         if (latest == null) {
             return;
         }
+        long bytes = 0;
         for (PfSummary pf : waiting.values()) {
             Frame frame = Frame.of(pf);
             Frame before = latest.put(pf.key(), frame);
             for (FleetWatcher watcher : watchers) {
-                watcher.offer(before == null ? null : before.summary(), frame);
+                if (watcher.offer(before == null ? null : before.summary(), frame)) {
+                    bytes += frame.bytes().readableBytes();
+                }
             }
         }
         waiting.clear();
+        pacing.sent(System.nanoTime(), bytes);
     }
 }

@@ -40,13 +40,17 @@ final class FleetWatcher {
     /**
      * A PF's new frame, taken when the PF matches the filter now or matched it as last sent: a PF
      * that stops matching is sent once more, as it is now, so the client knows it left.
+     *
+     * @return whether the watcher took it (its bytes count in the feed's pacing)
      */
-    synchronized void offer(PfSummary before, FleetFeed.Frame frame) {
+    synchronized boolean offer(PfSummary before, FleetFeed.Frame frame) {
         if (filter.matches(frame.summary()) || before != null && filter.matches(before)) {
             unsent.remove(frame.summary().key()); // goes to the end: frames leave in the order they changed
             unsent.put(frame.summary().key(), frame);
             drain();
+            return true;
         }
+        return false;
     }
 
     /** The frames, a write at a time, as the client takes them. */

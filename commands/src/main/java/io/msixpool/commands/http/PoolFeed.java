@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +20,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * One watched device's views, shared by all its watchers ({@link WatchHub}): each view is serialised
  * once, into the server-sent event every watcher is sent, and the latest is kept for watchers that
- * join later. Views come from the engine's watch feed after each change (at most one per
- * {@link #SPACING}), and from the store when a joining watcher needs one newer than the latest (at
+ * join later. Views come from the engine's watch feed after each change (paced by what they cost:
+ * {@link ViewPacing}), and from the store when a joining watcher needs one newer than the latest (at
  * once); of the two, only a newer view (a higher sequence) is ever sent, so a watcher's views never go back.
  */
 final class PoolFeed {
@@ -69,26 +68,18 @@ final class PoolFeed {
         return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.flip()));
     }
 
-    /**
-     * A device's watchers get a view from the feed at most this often: the first change after a quiet
-     * spell at once, then during a burst of changes the newest one each time this has passed. The
-     * views of a busy device to 500 watchers then cost the engine's machine a bounded share, however
-     * fast the device changes (docs/http.md, "Watches": views are coalesced).
-     */
-    static final Duration SPACING = Duration.ofMillis(100);
-
     final String device;
-    /** Watchers of this feed; counted under the hub's lock of this device. */
-    int watchers;
+    /** Watchers of this feed; counted under the hub's lock of this device, read by the pacing. */
+    volatile int watchers;
     private final Function<String, Mono<Optional<PoolAt>>> read;
     private final Sinks.Many<Frame> frames = Sinks.many().replay().latest();
     /** The last sequence this node committed for the device: a latest frame below it is not current. */
     private final AtomicLong committed = new AtomicLong(-1);
     private final Runnable unfollow;
     private Frame latest;
-    /** The newest view of the feed waiting for {@link #SPACING} to pass since the last one sent, if any. */
+    /** The newest view of the feed waiting for the pacing to let it go, if any. */
     private PoolAt waiting;
-    private long lastSent = System.nanoTime() - SPACING.toNanos();
+    private final ViewPacing pacing = new ViewPacing(System.nanoTime());
     /** A read of the store under way, and the sequence it is sure to show at least. */
     private Mono<Void> reading;
     private long readingCovers;
@@ -127,7 +118,7 @@ final class PoolFeed {
         return frames.asFlux();
     }
 
-    /** A view from the engine's feed: sent now, or as the newest once {@link #SPACING} has passed since the last. */
+    /** A view from the engine's feed: sent now, or as the newest once the pacing lets it go. */
     private void changed(PoolAt view) {
         long wait;
         synchronized (this) {
@@ -140,7 +131,7 @@ final class PoolFeed {
             if (!due) {
                 return; // a send is due already: it takes this newer view
             }
-            wait = lastSent + SPACING.toNanos() - System.nanoTime();
+            wait = pacing.waitNanos(System.nanoTime());
         }
         if (wait <= 0) {
             sendWaiting();
@@ -169,7 +160,7 @@ final class PoolFeed {
         synchronized (this) {
             if (latest == null || frame.sequence() > latest.sequence()) {
                 latest = frame;
-                lastSent = System.nanoTime();
+                pacing.sent(System.nanoTime(), (long) frame.bytes().readableBytes() * watchers);
                 frames.tryEmitNext(frame); // under the lock, so emissions never overlap
             }
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventTableFactory;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -59,6 +60,18 @@ public sealed interface StoreLocation {
      * conflict) would be wrong.
      */
     boolean sharedByProcesses();
+
+    /**
+     * How often an engine that follows the store (msix serve's watches and fleet) polls it for events
+     * that other processes appended. It wakes at once for its own commits, and on PostgreSQL for other
+     * nodes' (they notify it), so the poll is only the safety net for a notification lost.
+     */
+    default Duration othersPoll() {
+        return SAFETY_POLL;
+    }
+
+    /** {@link #othersPoll()} of a store, unless a test sets its own. */
+    Duration SAFETY_POLL = Duration.ofSeconds(1);
 
     /**
      * A statement that, run first in a transaction, holds the store's schema lock until it ends, or
@@ -188,9 +201,14 @@ public sealed interface StoreLocation {
         }
     }
 
-    record Postgres(String url) implements StoreLocation {
+    /** @param othersPoll see {@link StoreLocation#othersPoll}; a test polls hardly ever, to show notifications suffice */
+    record Postgres(String url, Duration othersPoll) implements StoreLocation {
         /** How long a caller waits for a connection before the store counts as unreachable. */
         public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(2);
+
+        public Postgres(String url) {
+            this(url, SAFETY_POLL);
+        }
         /** Connections a writing engine keeps open: its 8 group-commit writers, the watch feed, the health probe. */
         private static final int WRITER_CONNECTIONS = 10;
 
@@ -210,10 +228,17 @@ public sealed interface StoreLocation {
                 config.setMinimumIdle(WRITER_CONNECTIONS);
             }
             config.setValidationTimeout(UNREACHABLE_AFTER.toMillis() * 3 / 4);
-            config.addDataSourceProperty("connectTimeout", "2"); // seconds: a host that drops packets
-            config.addDataSourceProperty("socketTimeout", "30"); // seconds: a server that stopped answering
-            config.addDataSourceProperty("tcpKeepAlive", "true");
+            config.setDataSourceProperties(driverProperties());
             return new HikariDataSource(config);
+        }
+
+        /** The driver's settings of each connection to the store: the pool's, and the engine's listening one. */
+        public static Properties driverProperties() {
+            Properties properties = new Properties();
+            properties.setProperty("connectTimeout", "2"); // seconds: a host that drops packets
+            properties.setProperty("socketTimeout", "30"); // seconds: a server that stopped answering
+            properties.setProperty("tcpKeepAlive", "true");
+            return properties;
         }
 
         @Override

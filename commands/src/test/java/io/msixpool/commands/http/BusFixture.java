@@ -72,22 +72,29 @@ final class BusFixture implements AutoCloseable {
     }
 
     static BusFixture startOn(TestStores.Kind kind, String store, BusServer.Timeouts timeouts, ConnectionGate.Limits limits) {
-        return start(store, (engine, tokens) -> BusServer.start(engine, tokens, "127.0.0.1", 0, timeouts, limits,
-                Optional.empty()), kind, "http", HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        return start(StoreLocation.parse(store), (engine, tokens) -> BusServer.start(engine, tokens, "127.0.0.1", 0,
+                timeouts, limits, Optional.empty()), kind, "http", HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** A node of a PostgreSQL store whose engine polls it for other nodes' events only every {@code poll}. */
+    static BusFixture startPolling(String store, Duration poll) {
+        return start(new StoreLocation.Postgres(store, poll), (engine, tokens) -> BusServer.start(engine, tokens,
+                "127.0.0.1", 0, BusServer.Timeouts.DEFAULT, ConnectionGate.Limits.forThisMachine(), Optional.empty()),
+                TestStores.Kind.POSTGRES, "http", HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     }
 
     /** Over HTTPS with {@code tls}; {@link #http} is {@code client}, set up to trust the server. */
     static BusFixture startTls(TestStores.Kind kind, ServerTls tls, HttpClient client) {
-        return start(TestStores.fresh(kind), (engine, tokens) -> BusServer.start(engine, tokens, "127.0.0.1", 0,
-                BusServer.Timeouts.DEFAULT, ConnectionGate.Limits.forThisMachine(), Optional.of(tls)), kind, "https", client);
+        return start(StoreLocation.parse(TestStores.fresh(kind)), (engine, tokens) -> BusServer.start(engine, tokens,
+                "127.0.0.1", 0, BusServer.Timeouts.DEFAULT, ConnectionGate.Limits.forThisMachine(), Optional.of(tls)), kind, "https", client);
     }
 
     /** The tokens file is followed as {@code msix serve} follows it: tests may change it while the server runs. */
-    private static BusFixture start(String store, BiFunction<Engine, Tokens, BusServer> serve, TestStores.Kind kind,
-                                    String scheme, HttpClient client) {
+    private static BusFixture start(StoreLocation store, BiFunction<Engine, Tokens, BusServer> serve,
+                                    TestStores.Kind kind, String scheme, HttpClient client) {
         Path tokensFile = tokensFile();
         Tokens tokens = Tokens.follow(tokensFile);
-        Engine engine = Engine.openWatchable(StoreLocation.parse(store));
+        Engine engine = Engine.openWatchable(store);
         try {
             return new BusFixture(kind, tokensFile, tokens, engine, serve.apply(engine, tokens), scheme, client);
         } catch (RuntimeException e) {

@@ -117,7 +117,7 @@ class BusWatchTest {
         awaitWatchers(before, "both clients left");
     }
 
-    /** Commands per burst in the watched run, and the pause after each: longer than the feed's 100 ms poll. */
+    /** Commands per burst in the watched run, and the pause after each, longer than the pacing of these views. */
     private static final int BURST = 5;
     private static final long BURST_PAUSE_MS = 120;
 
@@ -147,7 +147,7 @@ class BusWatchTest {
                 } while (openVfs(last[0].get("pfs").get(1)) < commands);
                 return views;
             });
-            // In bursts a little longer apart than the feed's poll, so that the server sends a view per
+            // In bursts further apart than the feed's pacing of these views, so that the server sends a view per
             // burst (60 at least) whatever the store's speed: more than a slow reader's buffers can hold.
             long watched = timeCommands(commands, vf -> assign("big", "nvme1", vf, 2), BURST, BURST_PAUSE_MS);
             System.out.printf("%d commands through HTTP: %d ms unwatched, %d ms watched by a reader and a non-reader%n",
