@@ -76,8 +76,8 @@ public final class Bench {
                     LoadRun.Result result = LoadRun.run(contender, stream, count);
                     agreeing(loads, result);
                     loads.add(Json.mapper().valueToTree(result));
-                    progress.accept(String.format(Locale.ROOT, "%-6s %2d clients: %7.0f accepted/s, p99 %6.1f ms",
-                            name, count, result.acceptedPerSecond(), result.p99() / 1000.0));
+                    progress.accept(String.format(Locale.ROOT, "%-6s %2d clients: %7.0f accepted/s, p99 %6.1f ms, %5.0f us CPU/command",
+                            name, count, result.acceptedPerSecond(), result.p99() / 1000.0, result.cpuMicrosPerCommand()));
                 }
             }
         }
@@ -162,14 +162,15 @@ public final class Bench {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "store: %s, %d commands per run, disk fsync: %d/s%n",
                 results.get("store").asText(), results.get("commandsPerRun").asInt(), results.get("fsyncPerSecond").asLong()));
-        text.append(String.format(Locale.ROOT, "%-8s %7s %12s %10s %9s %9s %9s%n",
-                "contender", "clients", "accepted/s", "events/s", "p50 ms", "p99 ms", "p99.9 ms"));
+        text.append(String.format(Locale.ROOT, "%-8s %7s %12s %10s %9s %9s %9s %10s%n",
+                "contender", "clients", "accepted/s", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "CPU us/cmd"));
         for (JsonNode run : results.get("load")) {
             double seconds = run.get("seconds").asDouble();
-            text.append(String.format(Locale.ROOT, "%-8s %7d %12.0f %10.0f %9.2f %9.2f %9.2f%n",
+            text.append(String.format(Locale.ROOT, "%-8s %7d %12.0f %10.0f %9.2f %9.2f %9.2f %10.0f%n",
                     run.get("contender").asText(), run.get("clients").asInt(), run.get("accepted").asInt() / seconds,
                     run.get("events").asLong() / seconds, run.get("p50").asLong() / 1000.0,
-                    run.get("p99").asLong() / 1000.0, run.get("p999").asLong() / 1000.0));
+                    run.get("p99").asLong() / 1000.0, run.get("p999").asLong() / 1000.0,
+                    run.path("cpuMicrosPerCommand").asDouble()));
         }
         JsonNode replay = results.get("replay");
         text.append(String.format(Locale.ROOT, "replay of %d events over %d devices: from store %.0f events/s, "
