@@ -97,7 +97,7 @@ final class AxonWiring {
                 })
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
-                committed::appending));
+                committed));
         if (watchable) {
             // Followers see this process's commits at once, not at the next poll (FollowedEventStore).
             FollowedEventStore store = (FollowedEventStore) axon.eventStore();
