@@ -80,7 +80,8 @@ final class AxonWiring {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
                                 c.snapshotter(), Engine.SNAPSHOT_EVERY))
-                        .configureCache(c -> devices))
+                        .configureCache(c -> devices)
+                        .configureCommandTargetResolver(c -> new DeviceTargets()))
                 .configureCorrelationDataProviders(c -> List.of(
                         new MessageOriginProvider(), new SimpleCorrelationDataProvider(Engine.ACTOR)))
                 .registerComponent(DeviceStates.class, c -> new DeviceStates(c.eventStore()))
