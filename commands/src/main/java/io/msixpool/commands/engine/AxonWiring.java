@@ -79,7 +79,7 @@ final class AxonWiring {
                 })
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
-                                c.snapshotter(), Engine.SNAPSHOT_EVERY))
+                                new LiveSnapshots(devices, c.eventStore(), c.snapshotter()), Engine.SNAPSHOT_EVERY))
                         .configureCache(c -> devices)
                         .configureCommandTargetResolver(c -> new DeviceTargets()))
                 .configureCorrelationDataProviders(c -> List.of(
