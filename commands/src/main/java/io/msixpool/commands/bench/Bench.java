@@ -27,6 +27,8 @@ public final class Bench {
     static final long SEED = 6;
     /** The watch-latency contender ({@link WatchLatency}): not a load run, a latency of its own. */
     static final String WATCH = "watch";
+    /** Commands of the untimed run before each contender's measured runs. */
+    static final int WARM_UP = 6_000;
 
     private final String store;
     private final int commands;
@@ -71,6 +73,7 @@ public final class Bench {
             if (name.equals(WATCH)) {
                 continue;
             }
+            warmUp(name, root);
             for (int count : clients) {
                 String prefix = invocation + (++runs) + "-";
                 firstPrefix = firstPrefix == null ? prefix : firstPrefix;
@@ -81,8 +84,8 @@ public final class Bench {
                     LoadRun.Result result = LoadRun.run(contender, stream, count);
                     agreeing(loads, result);
                     loads.add(Json.mapper().valueToTree(result));
-                    progress.accept(String.format(Locale.ROOT, "%-6s %2d clients: %7.0f accepted/s, p99 %6.1f ms",
-                            name, count, result.acceptedPerSecond(), result.p99() / 1000.0));
+                    progress.accept(String.format(Locale.ROOT, "%-6s %2d clients: %7.0f accepted/s, p99 %6.1f ms, %5.0f us CPU/command",
+                            name, count, result.acceptedPerSecond(), result.p99() / 1000.0, result.cpuMicrosPerCommand()));
                 }
             }
         }
@@ -95,6 +98,21 @@ public final class Bench {
         results.put("peakHeapBytes", peakHeap());
         results.put("finished", Instant.now().toString());
         return results;
+    }
+
+    /**
+     * An untimed run of the contender first, on devices of its own: the first measured run (one
+     * client) otherwise paid for the JIT compiling the contender's code, which the contenders after
+     * the first partly found compiled already (the rules, Jackson), and the one-client ratio compared
+     * a cold engine with a warm CRUD allocator.
+     */
+    private void warmUp(String name, Path root) throws Exception {
+        String prefix = invocation + "warm-" + name + "-";
+        List<DeviceCommand> stream = Workload.generate(SEED + 1, WorkloadShape.fleet(DEVICES), Math.min(commands, WARM_UP))
+                .stream().map(command -> renamed(command, prefix)).toList();
+        try (Contender contender = open(name, location(root, prefix), root)) {
+            LoadRun.run(contender, stream, 4);
+        }
     }
 
     /**
@@ -183,14 +201,15 @@ public final class Bench {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "store: %s, %d commands per run, disk fsync: %d/s%n",
                 results.get("store").asText(), results.get("commandsPerRun").asInt(), results.get("fsyncPerSecond").asLong()));
-        text.append(String.format(Locale.ROOT, "%-8s %7s %12s %10s %9s %9s %9s%n",
-                "contender", "clients", "accepted/s", "events/s", "p50 ms", "p99 ms", "p99.9 ms"));
+        text.append(String.format(Locale.ROOT, "%-8s %7s %12s %10s %9s %9s %9s %10s%n",
+                "contender", "clients", "accepted/s", "events/s", "p50 ms", "p99 ms", "p99.9 ms", "CPU us/cmd"));
         for (JsonNode run : results.get("load")) {
             double seconds = run.get("seconds").asDouble();
-            text.append(String.format(Locale.ROOT, "%-8s %7d %12.0f %10.0f %9.2f %9.2f %9.2f%n",
+            text.append(String.format(Locale.ROOT, "%-8s %7d %12.0f %10.0f %9.2f %9.2f %9.2f %10.0f%n",
                     run.get("contender").asText(), run.get("clients").asInt(), run.get("accepted").asInt() / seconds,
                     run.get("events").asLong() / seconds, run.get("p50").asLong() / 1000.0,
-                    run.get("p99").asLong() / 1000.0, run.get("p999").asLong() / 1000.0));
+                    run.get("p99").asLong() / 1000.0, run.get("p999").asLong() / 1000.0,
+                    run.path("cpuMicrosPerCommand").asDouble()));
         }
         for (JsonNode watch : results.path("watchLatency")) {
             text.append(String.format(Locale.ROOT, "watch, %s: answer to view p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d changes)%n",

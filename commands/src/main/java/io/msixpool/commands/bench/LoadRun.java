@@ -2,6 +2,7 @@ package io.msixpool.commands.bench;
 
 import io.msixpool.commands.wire.Outcome;
 import io.msixpool.domain.command.DeviceCommand;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ import java.util.concurrent.Future;
 final class LoadRun {
     /** What one run measured. Latencies in microseconds. */
     record Result(String contender, int clients, int commands, int accepted, long events, double seconds,
-                  long p50, long p99, long p999) {
+                  long p50, long p99, long p999, double cpuMicrosPerCommand) {
         double acceptedPerSecond() {
             return accepted / seconds;
         }
@@ -48,6 +49,7 @@ final class LoadRun {
             offsets[i + 1] = offsets[i] + shares.get(i).size();
         }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         List<Future<long[]>> counts = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -76,10 +78,20 @@ final class LoadRun {
             events += c[1];
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / stream.size();
         pool.shutdown();
         Arrays.sort(latencies);
         return new Result(contender.name(), clients, stream.size(), (int) accepted, events, seconds,
-                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 0.999));
+                percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 0.999), cpuMicros);
+    }
+
+    /**
+     * The CPU time (user and system) of the whole process so far, every thread of it: the bench's
+     * clients, the contender's own threads, the collector and the JIT. On a machine shared with other
+     * work, CPU per command moves far less than commands per second.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -80,8 +80,9 @@ final class AxonWiring {
                 })
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Device.class)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
-                                c.snapshotter(), Engine.SNAPSHOT_EVERY))
-                        .configureCache(c -> devices))
+                                new LiveSnapshots(devices, c.eventStore(), c.snapshotter()), Engine.SNAPSHOT_EVERY))
+                        .configureCache(c -> devices)
+                        .configureCommandTargetResolver(c -> new DeviceTargets()))
                 .configureCorrelationDataProviders(c -> List.of(
                         new MessageOriginProvider(), new SimpleCorrelationDataProvider(Engine.ACTOR)))
                 .registerComponent(DeviceStates.class, c -> new DeviceStates(c.eventStore()))
@@ -98,10 +99,7 @@ final class AxonWiring {
                 })
                 .buildConfiguration();
         axon.eventStore().registerDispatchInterceptor(new ChainStamp(storage.forAxon(), storage.serializer(),
-                (device, sequence) -> {
-                    appendGate.appending();
-                    committed.appending(device, sequence);
-                }));
+                committed, appendGate));
         FollowedEventStore followed = watchable ? (FollowedEventStore) axon.eventStore() : null;
         if (followed != null) {
             // Followers see this process's commits at once, not at the next poll (FollowedEventStore).

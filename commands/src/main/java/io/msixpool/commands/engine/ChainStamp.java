@@ -6,10 +6,7 @@ import io.msixpool.replay.Chain;
 import io.msixpool.replay.Envelope;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
@@ -25,9 +22,11 @@ import org.axonframework.serialization.Serializer;
  * each leaves with {@code prev} (the hash of the device's previous event) and {@code hash} in its
  * metadata, which the export writes into the envelope (docs/event-log.md).
  *
- * <p>The previous hash is read from the store, in the same transaction: a previous event that
- * another writer committed concurrently would also have taken this event's sequence, so the append
- * fails and the command is decided again, and the chain can never fork. The timestamp is cut to
+ * <p>The previous hash is the one this process appended with the previous event, when it did (in
+ * this transaction or in one it committed: {@link CommittedSequences}); else it is read from the
+ * store, in the same transaction. A previous event that another writer committed concurrently would
+ * also have taken this event's sequence, so the append fails and the command is decided again, and
+ * the chain can never fork. The timestamp is cut to
  * the store's millisecond precision here, and the payload hashed is the one serialized for the
  * store, so what is hashed is exactly what the export writes back.
  *
@@ -38,36 +37,39 @@ import org.axonframework.serialization.Serializer;
 final class ChainStamp implements MessageDispatchInterceptor<EventMessage<?>> {
     private final EventStorageEngine storage;
     private final Serializer serializer;
-    /** Told of each event stamped (device, sequence), in its transaction: see {@link CommittedSequences}. */
-    private final BiConsumer<String, Long> appending;
+    /** Told of each event stamped, in its transaction; knows the hashes this process appended. */
+    private final CommittedSequences heads;
+    /** Takes the store's append lock before the transaction's first insert (see {@link AppendGate}). */
+    private final AppendGate appendGate;
 
-    ChainStamp(EventStorageEngine storage, Serializer serializer, BiConsumer<String, Long> appending) {
+    ChainStamp(EventStorageEngine storage, Serializer serializer, CommittedSequences heads, AppendGate appendGate) {
+        this.appendGate = appendGate;
         this.storage = storage;
         this.serializer = serializer;
-        this.appending = appending;
+        this.heads = heads;
     }
 
     @Override
     public BiFunction<Integer, EventMessage<?>, EventMessage<?>> handle(List<? extends EventMessage<?>> messages) {
-        Map<String, String> heads = new HashMap<>(); // device -> hash of its latest event in this batch
         List<EventMessage<?>> stamped = new ArrayList<>(messages.size());
         for (EventMessage<?> message : messages) {
-            stamped.add(message instanceof DomainEventMessage<?> event ? stamp(event, heads) : message);
+            stamped.add(message instanceof DomainEventMessage<?> event ? stamp(event) : message);
         }
         return (index, message) -> stamped.get(index);
     }
 
-    private EventMessage<?> stamp(DomainEventMessage<?> event, Map<String, String> heads) {
+    private EventMessage<?> stamp(DomainEventMessage<?> event) {
         String device = event.getAggregateIdentifier();
         long sequence = event.getSequenceNumber();
-        String prev = heads.containsKey(device) ? heads.get(device) : storedHash(device, sequence - 1);
+        String appended = heads.hashOf(device, sequence - 1);
+        String prev = appended != null ? appended : storedHash(device, sequence - 1);
         var at = event.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         // The payload exactly as the store will hold it and the export will write it.
         SerializedObject<JsonNode> stored = event.serializePayload(serializer, JsonNode.class);
         Envelope chained = Chain.link((ObjectNode) stored.getData(),
                 StoredEnvelope.of(event.getMetaData(), 0, sequence, at, stored.getType().getRevision()), prev);
-        heads.put(device, chained.hash());
-        appending.accept(device, sequence);
+        appendGate.appending();
+        heads.appending(device, sequence, chained.hash());
         return new GenericDomainEventMessage<>(event.getType(), device, sequence, event.getPayload(),
                 StoredEnvelope.withChain(event.getMetaData(), chained), event.getIdentifier(), at);
     }

@@ -87,7 +87,7 @@ final class GroupCommitter implements AutoCloseable {
     private void decide(List<Pending> group) {
         int[] answered = {0};
         try {
-            groupCommit.decideAll(group.stream().map(Pending::submission).toList(),
+            groupCommit.decideConcurrent(group.stream().map(Pending::submission).toList(),
                     outcomes -> outcomes.forEach(outcome -> group.get(answered[0]++).result().complete(outcome)));
         } catch (RuntimeException | Error failure) {
             // The commit's outcome is unknown for the rest of the group: every sender learns it. The

@@ -13,6 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.msixpool.domain.RejectionCode;
+import io.msixpool.domain.command.OpenPf;
+import io.msixpool.domain.command.Reclaim;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +55,50 @@ class GroupCommitterTest {
             assertTrue(refused > 0, "300 commands sent at once overflow a queue of one");
             assertTrue(taken > 0, "the writer takes what waits");
             assertEquals(300, taken + refused);
+        }
+    }
+
+    /**
+     * Concurrent senders' commands that waited together share one commit, a rejection among them
+     * included: a rejection used to end its group, so each cost a commit (an fsync) of its own. The
+     * writer is held in its first commit while three commands queue behind it: accepted, rejected,
+     * accepted; once let go, it decides all three in one transaction.
+     */
+    @Test
+    void aRejectionSharesItsGroupsCommitWithTheCommandsAfterIt() throws Exception {
+        try (Engine engine = Engine.open(StoreLocation.parse(TestStores.fresh(TestStores.Kind.EMBEDDED)));
+             GroupCommitter committer = new GroupCommitter(engine.groupCommit(), 1)) {
+            CountDownLatch writerInCommit = new CountDownLatch(1);
+            CountDownLatch letGo = new CountDownLatch(1);
+            AtomicInteger writerCommits = new AtomicInteger();
+            engine.transactions().onEnd(committed -> {
+                if (committed && Thread.currentThread().getName().startsWith("msix-group-commit")) {
+                    writerCommits.incrementAndGet();
+                    writerInCommit.countDown();
+                    await(letGo);
+                }
+            });
+            CompletableFuture<Outcome> first = committer.submit(new Submission(provision("card-a"), "test"));
+            assertTrue(writerInCommit.await(30, TimeUnit.SECONDS), "the writer commits the first command");
+            List<CompletableFuture<Outcome>> waiting = List.of(
+                    committer.submit(new Submission(new OpenPf("card-a", "nvme0", true), "test")),
+                    committer.submit(new Submission(new OpenPf("card-a", "nvme0", true), "test")),
+                    committer.submit(new Submission(new Reclaim("card-a", "nvme0"), "test")));
+            writerCommits.set(0);
+            letGo.countDown();
+            assertInstanceOf(Outcome.Accepted.class, first.join());
+            assertInstanceOf(Outcome.Accepted.class, waiting.get(0).join());
+            assertEquals(RejectionCode.PF_ALREADY_OPEN, assertInstanceOf(Outcome.Rejected.class, waiting.get(1).join()).code());
+            assertInstanceOf(Outcome.Accepted.class, waiting.get(2).join());
+            assertEquals(1, writerCommits.get(), "the three commands that waited together, one commit");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
