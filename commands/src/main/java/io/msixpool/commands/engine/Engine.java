@@ -14,7 +14,6 @@ import io.msixpool.projections.PoolWatch;
 import io.msixpool.projections.PoolView;
 import io.msixpool.replay.Upcasters;
 import io.msixpool.replay.merkle.NoteKey;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +24,6 @@ import java.util.stream.Stream;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.queryhandling.SubscriptionQueryResult;
 
 /**
  * The engine: Axon without Spring on a JDBC event store ({@link AxonWiring}), and the ways to use
@@ -149,11 +147,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Group commit: decides commands from the front of the list in one store transaction and returns
-     * their outcomes once it committed; callers write them out, then call again with the rest (see
-     * {@link GroupCommit#decideGroup} for where a group ends and what a failure does).
-     *
-     * @return the outcomes of the first 1..n commands, in order
+     * Group commit: decides commands from the front of the list in one transaction and returns their
+     * outcomes (of the first 1..n) once it committed; callers call again with the rest ({@link GroupCommit#decideGroup}).
      */
     public List<Outcome> sendGroup(List<DeviceCommand> commands, String actor) {
         return groupCommit.decideGroup(submissions(commands, actor));
@@ -174,10 +169,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Decides {@code command} in a group commit with whatever other commands are waiting (from any
-     * thread): one writer thread takes every waiting command, decides them in one transaction and
-     * completes each result after that commit. Concurrent callers thus share commits instead of
-     * queueing for one each; a lone caller waits for no one. {@code msix serve} sends this way.
+     * Decides {@code command} in a group commit with the commands other threads have waiting
+     * ({@link GroupCommitter}): concurrent callers share commits, a lone one waits for no one. msix serve sends so.
      */
     public CompletableFuture<Outcome> submitGrouped(DeviceCommand command, String actor) {
         return groupCommitter().submit(new Submission(command, actor));
@@ -201,12 +194,7 @@ public final class Engine implements AutoCloseable {
         return fleet;
     }
 
-    /**
-     * Signs the log's checkpoints with {@code key} from now on and keeps the newest current (see
-     * {@link LogCheckpoints}, {@link Checkpointer}) until closed; {@code msix serve} does.
-     *
-     * @throws IllegalStateException when the store's log has another origin or key
-     */
+    /** Signs checkpoints with {@code key}, keeping the newest current until closed, as msix serve does; see {@link LogCheckpoints#open}. */
     public synchronized LogCheckpoints keepCheckpoints(NoteKey key) {
         if (checkpoints == null) {
             checkpoints = LogCheckpoints.open(this, key);
@@ -240,15 +228,7 @@ public final class Engine implements AutoCloseable {
      * Each is read after its batch, so the views of one device come in order of their sequence.
      */
     public Runnable followPool(String device, Consumer<PoolAt> changes) {
-        // Axon keeps a subscription's last updates for a late subscriber, 256 by default: 256 whole views
-        // of the device. Each being a whole view, the newest is all anyone needs.
-        SubscriptionQueryResult<Optional<PoolAt>, PoolAt> subscription = axon().queryGateway().subscriptionQuery(
-                PoolWatch.class.getName(), new PoolWatch(device), PoolQueries.POOL_AT, PoolQueries.POOL_AT_UPDATE, 1);
-        var following = subscription.updates().subscribe(changes); // Axon's subscriptions are Reactor's
-        return () -> {
-            following.dispose();
-            subscription.close();
-        };
+        return PoolQueries.follow(axon().queryGateway(), device, changes);
     }
 
     /**
@@ -279,32 +259,21 @@ public final class Engine implements AutoCloseable {
 
     /** True when the store answers a query now (within a second once connected). */
     public boolean storeAnswers() {
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
-            statement.setQueryTimeout(1);
-            statement.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
+        return transactions.storeAnswers();
     }
 
     public Configuration axon() {
         return wired.axon();
     }
 
-    /**
-     * The store's transactions, for reading or writing rows with plain JDBC beside Axon (msix
-     * import, the benchmark's raw scan); outside a transaction, {@code getConnection()} is a
-     * connection of its own.
-     */
+    /** The store's transactions, for plain JDBC beside Axon; outside a transaction, {@code getConnection()} is a connection of its own. */
     public JdbcTransactions transactions() {
         return transactions;
     }
 
     /**
-     * Stops Axon, then waits for the event store's reader thread to finish the read it may be in
-     * (Axon's shutdown only asks it to stop) before closing the connections under it: closing them
-     * first made a clean stop log a failed read with a stack trace.
+     * Stops Axon, then waits for the event store's reader threads to finish their reads (Axon only asks them
+     * to stop) before closing their connections: closing them first logged a failed read on a clean stop.
      */
     @Override
     public void close() {

@@ -91,6 +91,17 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         }
     }
 
+    /** True when the store answers a query now (within a second once connected): the health check's probe. */
+    public boolean storeAnswers() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(1);
+            statement.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** {@code listener} learns, on the transaction's thread, whether each transaction committed. */
     public void onEnd(Consumer<Boolean> listener) {
         endListeners.add(listener);
