@@ -78,10 +78,17 @@ final class StoreNotifications {
             notifyAll();
         }
         try {
-            notifier.join(Duration.ofSeconds(5));
-            listener.join(Duration.ofSeconds(5)); // at once if it never started
+            joinIfStarted(notifier);
+            joinIfStarted(listener); // an engine that does not follow the store never starts it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link Thread#join(Duration)} throws for a thread never started (an engine that failed to start, or does not listen). */
+    private static void joinIfStarted(Thread thread) throws InterruptedException {
+        if (thread.getState() != Thread.State.NEW) {
+            thread.join(Duration.ofSeconds(5));
         }
     }
 
