@@ -129,7 +129,7 @@ public final class Engine implements AutoCloseable {
             }
             Cache devices = DeviceCache.create(CACHED_DEVICES);
             // Scanned before Axon starts, so that the fleet's processor follows from where the scan ended.
-            FleetFollower fleet = watchable ? new FleetFollower(FleetFollower.scan(transactions)) : null;
+            FleetFollower fleet = watchable ? new FleetFollower(FleetFollower.scan(transactions), transactions) : null;
             AxonWiring.Wired wired = AxonWiring.configure(storage, transactions, devices, location, watchable, fleet,
                     LogOrder.of(location).appendLock());
             wired.axon().start();

@@ -49,7 +49,11 @@ public final class FleetFollower {
     /** Sequences this node committed that the fleet may not show yet, by device. */
     private final Map<String, Long> committedHere = new ConcurrentHashMap<>();
 
-    FleetFollower(Start start) {
+    /** Changes are handed on where they show whole commits. */
+    private final WholeCommits wholeCommits;
+
+    FleetFollower(Start start, JdbcTransactions transactions) {
+        this.wholeCommits = new WholeCommits(transactions);
         this.fleet = start.fleet();
         this.startToken = start.token();
         this.rebuilt = start.rebuilt();
@@ -103,6 +107,7 @@ public final class FleetFollower {
     @EventHandler
     public void on(DeviceEvent event, @SequenceNumber long sequence) {
         List<Fleet.Change> changes = fleet.apply(event, sequence);
+        wholeCommits.applied(event.device(), sequence);
         committedHere.computeIfPresent(event.device(), (device, committed) -> committed <= sequence ? null : committed);
         if (!CurrentUnitOfWork.isStarted()) {
             taken(changes);
@@ -116,7 +121,8 @@ public final class FleetFollower {
         }).addAll(changes);
     }
 
-    private void taken(List<Fleet.Change> changes) {
+    private void taken(List<Fleet.Change> batch) {
+        List<Fleet.Change> changes = batch.isEmpty() ? batch : wholeCommits.ready(batch);
         if (!changes.isEmpty()) {
             listeners.forEach(listener -> listener.accept(changes));
         }
