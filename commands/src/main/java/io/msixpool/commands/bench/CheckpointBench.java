@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 
 /**
  * {@code msix bench --checkpoints STORE} (docs/benchmarks.md "Checkpoints"): on an existing store, over loopback HTTP to a {@code msix serve} in this process: how long the server takes to
@@ -91,7 +92,7 @@ public final class CheckpointBench {
     private static long events(LocalBus bus) throws Exception {
         try (Connection connection = bus.engine().transactions().getConnection();
              Statement statement = connection.createStatement();
-             ResultSet count = statement.executeQuery("SELECT count(*) FROM DomainEventEntry")) {
+             ResultSet count = statement.executeQuery("SELECT count(*) FROM " + new EventSchema().domainEventTable())) {
             count.next();
             return count.getLong(1);
         }

@@ -13,6 +13,7 @@ import io.msixpool.commands.store.StoreLocation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -166,23 +167,24 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A bench on an existing store that reports as it goes: {@code --fleet}, {@code --checkpoints}. */
+    @FunctionalInterface
+    private interface StoreBench {
+        String run(StoreLocation store, Path tokensDir, int requests, Consumer<String> progress) throws Exception;
+    }
+
     private int onFleet() throws Exception {
-        StoreLocation location = StoreOption.parse(spec, fleet);
-        PrintWriter err = spec.commandLine().getErr();
-        String report = FleetBench.run(location, Files.createTempDirectory("msix-bench-tokens"),
-                commands != null ? commands : 300, line -> {
-                    err.println(line);
-                    err.flush();
-                });
-        spec.commandLine().getOut().print(report);
-        spec.commandLine().getOut().flush();
-        return 0;
+        return onExistingStore(fleet, FleetBench::run);
     }
 
     private int onCheckpoints() throws Exception {
-        StoreLocation location = StoreOption.parse(spec, checkpoints);
+        return onExistingStore(checkpoints, CheckpointBench::run);
+    }
+
+    private int onExistingStore(String store, StoreBench bench) throws Exception {
+        StoreLocation location = StoreOption.parse(spec, store);
         PrintWriter err = spec.commandLine().getErr();
-        String report = CheckpointBench.run(location, Files.createTempDirectory("msix-bench-tokens"),
+        String report = bench.run(location, Files.createTempDirectory("msix-bench-tokens"),
                 commands != null ? commands : 300, line -> {
                     err.println(line);
                     err.flush();
